@@ -1,0 +1,164 @@
+/**
+ * The composition root for one command run: a snapshot of the environment resolved once into
+ * paths, global options, the logger and lazily-loaded settings. lib/ never reads Deno.env; it
+ * receives what it needs from here.
+ *
+ * @module
+ */
+import type { Clock } from "../lib/clock.ts";
+import { AwsSsoError } from "../lib/errors.ts";
+import type { LogLevel } from "../lib/logger.ts";
+import { displayPath, type Paths, resolvePaths } from "../lib/paths.ts";
+import type { Settings, SsoInstance } from "../lib/settings/settings.ts";
+import type { UrlAction } from "../lib/settings/url_action.ts";
+import { ConsoleLogger, SecretRegistry } from "./log.ts";
+import type { Output } from "./output.ts";
+
+/** Options accepted before or after any command. */
+export interface GlobalOptions {
+  /** `--config` / `$AWS_SSO_CONFIG`. */
+  config?: string;
+  /** `--level` / `-L`. */
+  level?: LogLevel;
+  /** `--lines`. */
+  lines: boolean;
+  /** `--sso` / `-S` / `$AWS_SSO`. */
+  sso?: string;
+  /** `--browser` / `-b` / `$AWS_SSO_BROWSER`. */
+  browser?: string;
+  /** `--url-action` / `-u` (1.x global form and per-command flag). */
+  urlAction?: UrlAction;
+  /** `--sts-refresh` (1.x global form and per-command flag). */
+  stsRefresh: boolean;
+}
+
+/** config.yaml does not exist. */
+export class ConfigNotFoundError extends AwsSsoError {}
+
+/** The real clock. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** Process-level facts a Context is built from (tests pass their own). */
+export interface ContextDeps {
+  /** Environment snapshot. */
+  env: Record<string, string>;
+  /** Terminal. */
+  output: Output;
+  /** Time source. */
+  clock: Clock;
+  /** Secrets to mask in logs and errors. */
+  secrets: SecretRegistry;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+/** Everything a command needs; settings and later services load on first use. */
+export class Context {
+  readonly env: Record<string, string>;
+  readonly output: Output;
+  readonly clock: Clock;
+  readonly secrets: SecretRegistry;
+  readonly logger: ConsoleLogger;
+  readonly globals: GlobalOptions;
+  readonly paths: Paths;
+  #settings?: Promise<Settings>;
+
+  /** Builds the context from the global options and the process facts. */
+  constructor(globals: GlobalOptions, deps: ContextDeps) {
+    this.env = deps.env;
+    this.output = deps.output;
+    this.clock = deps.clock;
+    this.secrets = deps.secrets;
+    this.globals = globals;
+    this.logger = new ConsoleLogger(
+      deps.output,
+      deps.secrets,
+      globals.level ?? "info",
+      globals.lines,
+    );
+    const home = this.env.HOME ?? this.env.USERPROFILE ?? "";
+    if (home === "") {
+      throw new AwsSsoError("cannot find your home directory: HOME is not set");
+    }
+    this.paths = resolvePaths({
+      home,
+      xdgConfigHome: this.env.XDG_CONFIG_HOME,
+      configFlag: globals.config,
+      awsConfigFile: this.env.AWS_CONFIG_FILE,
+      awsCredentialsFile: this.env.AWS_SHARED_CREDENTIALS_FILE,
+      isDirectory,
+    });
+  }
+
+  /** A path shortened with `~` for messages. */
+  display(path: string): string {
+    return displayPath(path, this.paths.home);
+  }
+
+  /** True when this looks like a remote shell (device-code login, no local browser). */
+  get remoteSession(): boolean {
+    return (this.env.SSH_TTY ?? "") !== "" || (this.env.WSL_DISTRO_NAME ?? "") !== "";
+  }
+
+  /** Loads config.yaml once: validates it, logs its warnings and applies the global flags. */
+  settings(): Promise<Settings> {
+    this.#settings ??= this.#loadSettings();
+    return this.#settings;
+  }
+
+  async #loadSettings(): Promise<Settings> {
+    const file = this.paths.configFile;
+    let text: string;
+    try {
+      text = await Deno.readTextFile(file);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) {
+        throw new ConfigNotFoundError(`no config file found at ${this.display(file)}`, {
+          hints: [
+            'run "aws-sso setup wizard" to create one, or point --config / AWS_SSO_CONFIG at yours',
+          ],
+        });
+      }
+      if (e instanceof Deno.errors.IsADirectory) {
+        throw new AwsSsoError(`cannot read ${this.display(file)}: it is a directory`);
+      }
+      throw new AwsSsoError(`cannot read ${this.display(file)}: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+    const { loadSettings } = await import("../lib/settings/load_settings.ts");
+    const { settings, warnings } = loadSettings(text, {
+      file: this.display(file),
+      configDir: this.paths.configDir,
+      home: this.paths.home,
+      remoteSession: this.remoteSession,
+    });
+    if (this.globals.level === undefined) this.logger.level = settings.logLevel;
+    if (!this.globals.lines && settings.logLines) this.logger.lines = true;
+    for (const w of warnings) this.logger.warn(w.message);
+    if (this.globals.browser !== undefined && this.globals.browser !== "") {
+      settings.browser = this.globals.browser;
+    }
+    return settings;
+  }
+
+  /** The selected SSO instance (`--sso` / `$AWS_SSO`, else DefaultSSO, else the only one). */
+  async instance(): Promise<SsoInstance> {
+    const settings = await this.settings();
+    const { selectInstanceName } = await import("../lib/settings/load_settings.ts");
+    const picked = selectInstanceName(settings, this.globals.sso);
+    if ("error" in picked) throw new AwsSsoError(picked.error, { hints: [picked.hint] });
+    const instance = settings.ssoConfig[picked.name];
+    if (instance === undefined) throw new AwsSsoError(`unknown SSO instance ${picked.name}`);
+    return instance;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The one place that turns errors into messages and exit codes (SPEC §2: 0 ok, 1 runtime error,
+ * 2 usage error, 130 Ctrl-C). Stack traces and causes only at `--level debug` or more.
+ *
+ * @module
+ */
+import { AwsSsoError, CancelledError, UsageError } from "../lib/errors.ts";
+import type { SecretRegistry } from "./log.ts";
+import type { Output } from "./output.ts";
+
+/** Exit codes. */
+export const EXIT = { ok: 0, error: 1, usage: 2, cancelled: 130 } as const;
+
+function hintsOf(e: unknown): string[] {
+  if (e instanceof Error && "hints" in e && Array.isArray(e.hints)) {
+    return e.hints.filter((h): h is string => typeof h === "string");
+  }
+  return [];
+}
+
+function isKnown(e: unknown): boolean {
+  // AwsSsoError, or a StoreError from stores/ (same shape: message + hints).
+  return e instanceof AwsSsoError ||
+    (e instanceof Error && "hints" in e && Array.isArray((e as { hints: unknown }).hints));
+}
+
+function describeCause(e: unknown, depth = 0): string {
+  if (depth > 5 || !(e instanceof Error)) return e === undefined ? "" : String(e);
+  const own = e.stack ?? `${e.name}: ${e.message}`;
+  const cause = e.cause === undefined ? "" : `\ncaused by: ${describeCause(e.cause, depth + 1)}`;
+  return own + cause;
+}
+
+/** Prints `e` for the user and returns the exit code. */
+export function reportError(
+  e: unknown,
+  output: Output,
+  options: { debug: boolean; secrets: SecretRegistry },
+): number {
+  const mask = (s: string) => options.secrets.mask(s);
+  if (e instanceof CancelledError) {
+    output.err(mask(`${e.message}\n`));
+    return EXIT.cancelled;
+  }
+  const prefix = output.style("red", "aws-sso: error:");
+  if (e instanceof UsageError) {
+    output.err(mask(`${prefix} ${e.message}\n`));
+    for (const h of e.hints) output.err(mask(`${output.style("dim", "hint:")} ${h}\n`));
+    return EXIT.usage;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  output.err(mask(`${prefix} ${isKnown(e) ? message : `unexpected error: ${message}`}\n`));
+  for (const h of hintsOf(e)) output.err(mask(`${output.style("dim", "hint:")} ${h}\n`));
+  if (options.debug) {
+    output.err(mask(output.style("dim", describeCause(e)) + "\n"));
+  } else if (!isKnown(e)) {
+    output.err(
+      `${output.style("dim", "hint:")} run again with --level debug to see the stack trace\n`,
+    );
+  }
+  return EXIT.error;
+}

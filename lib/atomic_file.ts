@@ -1,0 +1,111 @@
+/**
+ * Crash-safe file writes: temp file in the same directory, fsync, rename. A reader never sees
+ * a half-written file and a process killed mid-write leaves the previous version in place.
+ *
+ * @module
+ */
+import type { FileIo } from "../stores/backend.ts";
+
+/** Directories we create are private to the user. */
+export const DIR_MODE = 0o700;
+/** Files we create are private to the user. */
+export const FILE_MODE = 0o600;
+
+function dirname(path: string): string {
+  const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return i <= 0 ? (i === 0 ? path.slice(0, 1) : ".") : path.slice(0, i);
+}
+
+function basename(path: string): string {
+  const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return path.slice(i + 1);
+}
+
+/** Creates `dir` (and parents) with mode 0700 when missing. */
+export async function ensureDir(dir: string): Promise<void> {
+  try {
+    await Deno.mkdir(dir, { recursive: true, mode: DIR_MODE });
+  } catch (e) {
+    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+  }
+}
+
+/**
+ * Writes `data` to `path` atomically with `mode` (default 0600).
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomic("/tmp/x.json", new TextEncoder().encode("{}"));
+ * ```
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: Uint8Array,
+  mode: number = FILE_MODE,
+): Promise<void> {
+  const dir = dirname(path);
+  await ensureDir(dir);
+  const suffix = crypto.getRandomValues(new Uint32Array(2)).join("");
+  const tmp = `${dir}/.${basename(path)}.${suffix}.tmp`;
+  const file = await Deno.open(tmp, { write: true, createNew: true, mode });
+  try {
+    let written = 0;
+    while (written < data.length) written += await file.write(data.subarray(written));
+    await file.syncData();
+  } catch (e) {
+    file.close();
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  }
+  file.close();
+  try {
+    // The umask may have narrowed the mode; make it exact (no-op on Windows).
+    if (Deno.build.os !== "windows") await Deno.chmod(tmp, mode);
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  }
+}
+
+/** Writes UTF-8 text atomically; see {@link writeFileAtomic}. */
+export function writeTextFileAtomic(path: string, text: string, mode?: number): Promise<void> {
+  return writeFileAtomic(path, new TextEncoder().encode(text), mode);
+}
+
+/** Reads a file, or returns `undefined` when it does not exist. */
+export async function readFileIfExists(path: string): Promise<Uint8Array | undefined> {
+  try {
+    return await Deno.readFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  }
+}
+
+/** Reads a UTF-8 file, or returns `undefined` when it does not exist. */
+export async function readTextFileIfExists(path: string): Promise<string | undefined> {
+  const bytes = await readFileIfExists(path);
+  return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+}
+
+/** The real file system, as the stores see it. */
+export const realFileIo: FileIo = {
+  readFile: readFileIfExists,
+  readFileSync(path: string): Uint8Array | undefined {
+    try {
+      return Deno.readFileSync(path);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return undefined;
+      throw e;
+    }
+  },
+  writeFileAtomic,
+  async remove(path: string): Promise<void> {
+    try {
+      await Deno.remove(path);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+  },
+};

@@ -1,0 +1,103 @@
+/**
+ * The one interface every secret store implements: an opaque key → bytes map.
+ * Backends are deliberately dumb: no locking, no merging, no knowledge of what the
+ * bytes mean. lib/secure_store.ts adds typing and the cross-process lock on top.
+ *
+ * @module
+ */
+
+/** Names accepted by the `SecureStore` config key. */
+export const STORE_KINDS = [
+  "file",
+  "json",
+  "secret-service",
+  "keychain",
+  "wincred",
+  "pass",
+  "memory",
+] as const;
+
+/** One of {@link STORE_KINDS}. */
+export type StoreKind = typeof STORE_KINDS[number];
+
+/** An opaque key → bytes secret store. Keys are short printable ASCII strings. */
+export interface SecretBackend {
+  /** Which backend this is (for messages and `doctor`). */
+  readonly kind: StoreKind;
+  /** Returns the value, or `undefined` when the key is absent. */
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** Creates or replaces the value. */
+  set(key: string, value: Uint8Array): Promise<void>;
+  /** Removes the key; returns false when it was not there. */
+  delete(key: string): Promise<boolean>;
+  /** Lists the keys present, sorted. */
+  keys(): Promise<string[]>;
+}
+
+/** File operations a file-backed store needs; lib/atomic_file.ts provides the real one. */
+export interface FileIo {
+  /** Reads a whole file, or `undefined` when it does not exist. */
+  readFile(path: string): Promise<Uint8Array | undefined>;
+  /** Synchronous variant used on the credential_process hot path. */
+  readFileSync(path: string): Uint8Array | undefined;
+  /** Writes a whole file atomically (temp file, fsync, rename), creating parent dirs 0700. */
+  writeFileAtomic(path: string, data: Uint8Array, mode?: number): Promise<void>;
+  /** Removes a file; no error when it is absent. */
+  remove(path: string): Promise<void>;
+}
+
+/** Result of running an external program. */
+export interface CommandResult {
+  /** Exit code (or 128+signal). */
+  code: number;
+  /** Captured standard output. */
+  stdout: Uint8Array;
+  /** Captured standard error. */
+  stderr: Uint8Array;
+}
+
+/**
+ * Runs external programs (secret-tool, security, powershell, pass, keyctl). Secrets are passed
+ * on stdin, never in `args`, so they never appear on another process's argv.
+ */
+export interface CommandRunner {
+  /** Runs `command args...`, feeding `stdin` when given, and waits for it. */
+  run(
+    command: string,
+    args: string[],
+    options?: { stdin?: Uint8Array; env?: Record<string, string> },
+  ): Promise<CommandResult>;
+  /** True when `command` can be found on PATH. */
+  available(command: string): Promise<boolean>;
+}
+
+/** Where the `file` store gets its password. */
+export interface PasswordSource {
+  /**
+   * Returns the password. `create` is true when the store is being created: the source should
+   * ask twice and reject an empty password.
+   */
+  password(options: { create: boolean; location: string }): Promise<string>;
+}
+
+/** Base of store errors; `hints` says what to do, like lib's AwsSsoError. */
+export class StoreError extends Error {
+  /** What the user can do about it. */
+  readonly hints: string[];
+
+  /** Creates the error. */
+  constructor(message: string, options: { hints?: string[]; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.hints = options.hints ?? [];
+  }
+}
+
+/** A key that must exist does not. */
+export class ItemNotFoundError extends StoreError {}
+
+/** The backend cannot be used on this machine (program missing, no D-Bus, locked keyring...). */
+export class BackendUnavailableError extends StoreError {}
+
+/** Stored data could not be decrypted: wrong password or tampered file. Nothing was changed. */
+export class DecryptionError extends StoreError {}

@@ -1,0 +1,108 @@
+/**
+ * Holds the layering rules of STYLE.md so they do not erode: dependency direction, the one
+ * output module, the one caller of Deno.exit, and no ambient state (env, clock, TTY) in lib/ and
+ * stores/.
+ */
+import assert from "node:assert/strict";
+
+const root = new URL("../", import.meta.url).pathname;
+
+async function sourceFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(path: string) {
+    for await (const entry of Deno.readDir(path)) {
+      const full = `${path}/${entry.name}`;
+      if (entry.isDirectory) await walk(full);
+      else if (entry.name.endsWith(".ts")) out.push(full.slice(root.length));
+    }
+  }
+  await walk(`${root}${dir}`);
+  return out.sort();
+}
+
+function imports(text: string): { spec: string; typeOnly: boolean }[] {
+  const found: { spec: string; typeOnly: boolean }[] = [];
+  const re = /^\s*(import|export)\s+(type\s+)?[^;]*?from\s+["']([^"']+)["']/gms;
+  for (const m of text.matchAll(re)) found.push({ spec: m[3]!, typeOnly: m[2] !== undefined });
+  for (const m of text.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g)) {
+    found.push({ spec: m[1]!, typeOnly: false });
+  }
+  return found;
+}
+
+function resolve(from: string, spec: string): string {
+  const parts = from.split("/").slice(0, -1);
+  for (const seg of spec.split("/")) {
+    if (seg === "..") parts.pop();
+    else if (seg !== ".") parts.push(seg);
+  }
+  return parts.join("/");
+}
+
+const layers = {
+  cli: await sourceFiles("cli"),
+  lib: await sourceFiles("lib"),
+  stores: await sourceFiles("stores"),
+};
+
+Deno.test("main.ts imports only cli/", async () => {
+  const text = await Deno.readTextFile(`${root}main.ts`);
+  for (const { spec } of imports(text)) {
+    if (!spec.startsWith(".")) continue;
+    assert.ok(resolve("main.ts", spec).startsWith("cli/"), `main.ts imports ${spec}`);
+  }
+});
+
+Deno.test("lib/ imports lib/ and only types from stores/backend.ts", async () => {
+  for (const file of layers.lib) {
+    const text = await Deno.readTextFile(root + file);
+    for (const { spec, typeOnly } of imports(text)) {
+      if (!spec.startsWith(".")) continue;
+      const target = resolve(file, spec);
+      if (target === "stores/backend.ts") {
+        assert.ok(typeOnly, `${file} imports stores/backend.ts for more than types`);
+        continue;
+      }
+      assert.ok(target.startsWith("lib/"), `${file} imports ${target}`);
+    }
+  }
+});
+
+Deno.test("stores/ imports only stores/", async () => {
+  for (const file of layers.stores) {
+    const text = await Deno.readTextFile(root + file);
+    for (const { spec } of imports(text)) {
+      if (!spec.startsWith(".")) continue;
+      assert.ok(resolve(file, spec).startsWith("stores/"), `${file} imports ${spec}`);
+    }
+  }
+});
+
+Deno.test("only cli/output.ts writes to stdout or stderr", async () => {
+  for (const file of [...layers.cli, ...layers.lib, ...layers.stores]) {
+    if (file === "cli/output.ts") continue;
+    const text = await Deno.readTextFile(root + file);
+    assert.ok(
+      !/\bDeno\.(stdout|stderr)\b|\bconsole\.\w+\(/.test(text),
+      `${file} writes to the terminal directly`,
+    );
+  }
+});
+
+Deno.test("only main.ts calls Deno.exit", async () => {
+  for (const file of [...layers.cli, ...layers.lib, ...layers.stores]) {
+    const text = await Deno.readTextFile(root + file);
+    assert.ok(!/\bDeno\.exit\(/.test(text), `${file} calls Deno.exit`);
+  }
+});
+
+Deno.test("lib/ and stores/ never read the environment, argv, the clock or a TTY directly", async () => {
+  const ambient = /\bDeno\.(env|args|stdin)\b|\bDate\.now\(\)|\bnew Date\(\)|isTerminal\(\)/;
+  for (const file of [...layers.lib, ...layers.stores]) {
+    const text = await Deno.readTextFile(root + file);
+    const line = text.split("\n").find((l) =>
+      ambient.test(l) && !l.trim().startsWith("//") && !l.trim().startsWith("*")
+    );
+    assert.equal(line, undefined, `${file}: ${line}`);
+  }
+});

@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { runCli, tempHome } from "./run_cli.ts";
+
+const home = await tempHome();
+
+Deno.test({
+  name: "an unknown command exits 2 with one line naming it",
+  async fn() {
+    const r = await runCli(["bogus"], { home });
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, "");
+    const lines = r.stderr.trim().split("\n");
+    assert.match(lines[0]!, /unknown command 'bogus'/);
+    assert.ok(!/at .*\.ts:\d+/.test(r.stderr), "no stack trace");
+  },
+});
+
+Deno.test("an unknown flag exits 2 naming the flag", async () => {
+  const r = await runCli(["list", "--nope"], { home });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown option '--nope'/);
+});
+
+Deno.test("a bad --level value exits 2 and lists the allowed values", async () => {
+  const r = await runCli(["-L", "loud", "version"], { home });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /'loud' is invalid.*error, warn, info, debug, trace/);
+});
+
+Deno.test("version prints the version, commit and build date", async () => {
+  const r = await runCli(["version"], { home });
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^aws-sso \d+\.\d+\.\d+ \(commit \S+, built \S+\)/);
+  assert.equal(r.stderr, "");
+});
+
+Deno.test("--help works on the root and on commands, on stdout with exit 0", async () => {
+  const root = await runCli(["--help"], { home });
+  assert.equal(root.code, 0);
+  assert.match(root.stdout, /Commands:/);
+  assert.match(root.stdout, /--sso <name>/);
+  const list = await runCli(["list", "--help"], { home });
+  assert.equal(list.code, 0);
+  assert.match(list.stdout, /--list-fields/);
+  assert.match(list.stdout, /Global Options:/);
+});
+
+Deno.test("global flags are accepted after the command name too", async () => {
+  const r = await runCli(["list", "-f", "-L", "error"], { home });
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^Field +\| Description/);
+});
+
+Deno.test("list --list-fields prints every field sorted by name", async () => {
+  const r = await runCli(["list", "--list-fields"], { home });
+  assert.equal(r.code, 0);
+  const names = r.stdout.trim().split("\n").slice(2).map((l) => l.split(" ")[0]);
+  assert.deepEqual(names, [
+    "AccountAlias",
+    "AccountId",
+    "AccountIdPad",
+    "AccountName",
+    "Arn",
+    "DefaultRegion",
+    "EmailAddress",
+    "Expires",
+    "ExpiresEpoch",
+    "Id",
+    "Profile",
+    "RoleName",
+    "SSO",
+    "Via",
+  ]);
+});

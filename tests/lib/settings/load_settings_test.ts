@@ -1,0 +1,181 @@
+import assert from "node:assert/strict";
+import { loadSettings, selectInstanceName } from "../../../lib/settings/load_settings.ts";
+import { ConfigError } from "../../../lib/errors.ts";
+
+const dir = new URL("../../testdata/config/", import.meta.url);
+const opts = { file: "config.yaml", configDir: "/cfg", home: "/home/me", remoteSession: false };
+
+function load(text: string, extra: Partial<typeof opts> = {}) {
+  return loadSettings(text, { ...opts, ...extra });
+}
+
+function errorOf(text: string): ConfigError {
+  try {
+    load(text);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+const base =
+  "SSOConfig:\n  Default:\n    SSORegion: us-east-1\n    StartUrl: https://x.awsapps.com/start\n";
+
+Deno.test("loadSettings() reads a real-world config with odd account keys", async () => {
+  const text = await Deno.readTextFile(new URL("real_world.yaml", dir));
+  const { settings, warnings } = load(text);
+  assert.equal(settings.defaultSso, "Work");
+  assert.deepEqual(Object.keys(settings.ssoConfig).sort(), ["Personal", "Work"]);
+  const work = settings.ssoConfig.Work!;
+  assert.deepEqual(Object.keys(work.accounts).sort(), [
+    "000123456789",
+    "012345678901",
+    "012345678912",
+    "258234615182",
+  ]);
+  const legacy = work.accounts["000123456789"]!;
+  assert.equal(legacy.name, "Legacy Unquoted");
+  assert.deepEqual(legacy.tags, { env: "prod", team: "platform" });
+  assert.deepEqual(Object.keys(legacy.roles).sort(), ["AdministratorAccess", "Deploy", "ReadOnly"]);
+  assert.equal(
+    legacy.roles.AdministratorAccess!.arn,
+    "arn:aws:iam::000123456789:role/AdministratorAccess",
+  );
+  assert.equal(legacy.roles.Deploy!.profile, "legacy-deploy");
+  assert.deepEqual(legacy.roles.Deploy!.tags, { Color: "red" });
+  const quoted = work.accounts["012345678901"]!;
+  assert.equal(quoted.tags["cost-center"], "1234");
+  assert.equal(quoted.roles.Chained!.via, "arn:aws:iam::012345678901:role/AdministratorAccess");
+  assert.equal(quoted.roles.Chained!.sourceIdentity, "me@example.com");
+  assert.equal(quoted.roles.Chained!.externalId, "abc");
+  assert.equal(work.authUrlAction, "print");
+  assert.equal(settings.configProfilesUrlAction, "open");
+  assert.deepEqual(settings.listFields, ["AccountIdPad", "Expires", "Arn"]);
+  assert.deepEqual(settings.configVariables, {
+    output: "json",
+    cli_pager: "",
+    "s3.max_concurrency": "20",
+  });
+  assert.equal(settings.historyLimit, 5);
+  assert.ok(warnings.some((w) => /config\.yaml:56:1: unknown key 'SomethingNew'/.test(w.message)));
+  assert.ok(warnings.some((w) => /AccountIdStr/.test(w.message)));
+});
+
+Deno.test("loadSettings() applies the reference's defaults", () => {
+  const { settings, warnings } = load(base);
+  assert.equal(warnings.length, 0);
+  assert.equal(settings.defaultRegion, "us-east-1");
+  assert.equal(settings.authWorkflow, "pkce");
+  assert.equal(settings.cacheRefresh, 168);
+  assert.equal(settings.threads, 5);
+  assert.equal(settings.maxRetry, 10);
+  assert.equal(settings.maxBackoff, 5);
+  assert.equal(settings.urlAction, "open");
+  assert.equal(settings.consoleDuration, 60);
+  assert.equal(
+    settings.profileFormat,
+    "{{ FirstItem .AccountName (.AccountAlias | nospace) }}:{{ .RoleName }}",
+  );
+  assert.deepEqual(settings.listFields, [
+    "AccountIdPad",
+    "AccountAlias",
+    "RoleName",
+    "Profile",
+    "Expires",
+  ]);
+  assert.deepEqual(settings.accountPrimaryTag, ["AccountName", "AccountAlias", "Email"]);
+  assert.equal(settings.jsonStore, "/cfg/store.json");
+  assert.equal(settings.historyMinutes, 1440);
+  assert.equal(settings.secureStore, undefined);
+});
+
+Deno.test("loadSettings() defaults to device code on remote sessions unless AuthWorkflow is set", () => {
+  assert.equal(load(base, { remoteSession: true }).settings.authWorkflow, "device_code");
+  assert.equal(
+    load(base + "AuthWorkflow: pkce\n", { remoteSession: true }).settings.authWorkflow,
+    "pkce",
+  );
+});
+
+Deno.test("loadSettings() matches keys case-insensitively like the reference's decoder", () => {
+  const { settings, warnings } = load(
+    "ssoconfig:\n  Default:\n    ssoregion: us-east-1\n    starturl: https://x.awsapps.com/start\ndefaultregion: eu-west-2\n",
+  );
+  assert.equal(warnings.length, 0);
+  assert.equal(settings.defaultRegion, "eu-west-2");
+  assert.equal(settings.ssoConfig.Default!.ssoRegion, "us-east-1");
+});
+
+Deno.test("loadSettings() rewrites deprecated keys", () => {
+  const { settings, warnings } = load(
+    base + "FirefoxOpenUrlInContainer: true\nUrlExecCommand: [firefox, '%s']\n" +
+      "ConfigUrlAction: clip\nProfileFormat: '{{ AccountIdStr .AccountId }}:{{ .RoleName }}'\n",
+  );
+  assert.equal(settings.urlAction, "open-url-in-container");
+  assert.equal(settings.configProfilesUrlAction, "clip");
+  assert.equal(settings.profileFormat, "{{ .AccountIdPad }}:{{ .RoleName }}");
+  assert.equal(warnings.length, 2);
+});
+
+Deno.test("loadSettings() reports a tab used for indentation with its line", async () => {
+  const text = await Deno.readTextFile(new URL("tab_line7.yaml", dir));
+  const e = errorOf(text);
+  assert.equal(e.line, 7);
+  assert.match(e.message, /^config\.yaml:7:\d+: YAML syntax error: .*tab/i);
+});
+
+const cases: [string, string, RegExp][] = [
+  ["wrong type", base + "AutoLogin: maybe\n", /:5:12: AutoLogin must be true or false/],
+  ["unknown UrlAction", base + "UrlAction: launch\n", /:5:12: invalid UrlAction 'launch'/],
+  [
+    "missing StartUrl",
+    "SSOConfig:\n  Default:\n    SSORegion: us-east-1\n",
+    /:3:5: SSO instance 'Default' is missing StartUrl|:2:3: SSO instance 'Default' is missing StartUrl/,
+  ],
+  [
+    "missing SSORegion",
+    "SSOConfig:\n  Default:\n    StartUrl: https://x.awsapps.com/start\n",
+    /:2:3: SSO instance 'Default' is missing SSORegion/,
+  ],
+  [
+    "bad account id",
+    base + "    Accounts:\n      12345678901234:\n        Name: x\n",
+    /:6:7: invalid account id '12345678901234'/,
+  ],
+  [
+    "Via that is not a role ARN",
+    base +
+    "    Accounts:\n      '123456789012':\n        Roles:\n          A:\n            Via: arn:aws:iam::123456789012:user/bob\n",
+    /:9:18: Via 'arn:aws:iam::123456789012:user\/bob' is not a role ARN/,
+  ],
+  ["bad AuthWorkflow", base + "AuthWorkflow: magic\n", /invalid AuthWorkflow 'magic'/],
+  ["no SSOConfig", "DefaultRegion: us-east-1\n", /SSOConfig is missing/],
+  ["a list at the top", "- a\n- b\n", /top level must be a map/],
+  ["exec without a command", base + "UrlAction: exec\n", /UrlExecCommand needs at least 2 items/],
+  [
+    "exec mixed with a container action",
+    base +
+    "UrlAction: exec\nConfigProfilesUrlAction: open-url-in-container\nUrlExecCommand: [a, '%s']\n",
+    /must not mix 'exec' with a Firefox container/,
+  ],
+  ["duplicate keys", base + "DefaultRegion: a\nDefaultRegion: b\n", /YAML syntax error: .*unique/i],
+  ["bad SecureStore", base + "SecureStore: vault\n", /invalid SecureStore 'vault'/],
+];
+
+for (const [name, text, expected] of cases) {
+  Deno.test(`loadSettings() rejects ${name} with the file and position`, () => {
+    assert.match(errorOf(text).message, expected);
+  });
+}
+
+Deno.test("selectInstanceName() honours --sso, then DefaultSSO, then a single instance", async () => {
+  const text = await Deno.readTextFile(new URL("real_world.yaml", dir));
+  const { settings } = load(text);
+  assert.deepEqual(selectInstanceName(settings, undefined), { name: "Work" });
+  assert.deepEqual(selectInstanceName(settings, "Personal"), { name: "Personal" });
+  const bad = selectInstanceName(settings, "Nope");
+  assert.ok("error" in bad && /'Nope' is not a valid AWS SSO instance/.test(bad.error));
+  const single = load(base + "DefaultSSO: Other\n").settings;
+  assert.deepEqual(selectInstanceName(single, undefined), { name: "Default" });
+});
