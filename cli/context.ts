@@ -5,6 +5,8 @@
  *
  * @module
  */
+import type { EndpointOptions } from "../lib/aws/endpoints.ts";
+import type { HttpDeps } from "../lib/aws/json_client.ts";
 import type { Clock } from "../lib/clock.ts";
 import { AwsSsoError } from "../lib/errors.ts";
 import type { LogLevel } from "../lib/logger.ts";
@@ -51,6 +53,12 @@ export interface ContextDeps {
   clock: Clock;
   /** Secrets to mask in logs and errors. */
   secrets: SecretRegistry;
+  /** HTTP (tests may wrap it to count or fail requests). */
+  fetch?: typeof fetch;
+}
+
+function parseBool(value: string | undefined): boolean {
+  return value !== undefined && /^(1|t|true)$/i.test(value.trim());
 }
 
 function isDirectory(path: string): boolean {
@@ -70,7 +78,9 @@ export class Context {
   readonly logger: ConsoleLogger;
   readonly globals: GlobalOptions;
   readonly paths: Paths;
+  readonly fetch: typeof fetch;
   #settings?: Promise<Settings>;
+  readonly #memo = new Map<string, unknown>();
 
   /** Builds the context from the global options and the process facts. */
   constructor(globals: GlobalOptions, deps: ContextDeps) {
@@ -79,6 +89,7 @@ export class Context {
     this.clock = deps.clock;
     this.secrets = deps.secrets;
     this.globals = globals;
+    this.fetch = deps.fetch ?? fetch;
     this.logger = new ConsoleLogger(
       deps.output,
       deps.secrets,
@@ -99,6 +110,15 @@ export class Context {
     });
   }
 
+  /**
+   * Creates a per-run service once (the secure store, the token manager, the role cache ...).
+   * Service modules in cli/services/ use this so that every command shares one instance.
+   */
+  memo<T>(key: string, create: () => T): T {
+    if (!this.#memo.has(key)) this.#memo.set(key, create());
+    return this.#memo.get(key) as T;
+  }
+
   /** A path shortened with `~` for messages. */
   display(path: string): string {
     return displayPath(path, this.paths.home);
@@ -107,6 +127,34 @@ export class Context {
   /** True when this looks like a remote shell (device-code login, no local browser). */
   get remoteSession(): boolean {
     return (this.env.SSH_TTY ?? "") !== "" || (this.env.WSL_DISTRO_NAME ?? "") !== "";
+  }
+
+  /** Endpoint overrides from `AWS_ENDPOINT_URL_*` and the FIPS / dual-stack switches. */
+  endpointOptions(): EndpointOptions {
+    const e = this.env;
+    const pick = (name: string) => (e[name] ?? "") === "" ? undefined : e[name];
+    return {
+      overrides: {
+        oidc: pick("AWS_ENDPOINT_URL_SSO_OIDC"),
+        portal: pick("AWS_ENDPOINT_URL_SSO"),
+        sts: pick("AWS_ENDPOINT_URL_STS"),
+        signin: pick("AWS_ENDPOINT_URL_SIGNIN"),
+      },
+      global: pick("AWS_ENDPOINT_URL"),
+      fips: parseBool(e.AWS_USE_FIPS_ENDPOINT),
+      dualStack: parseBool(e.AWS_USE_DUALSTACK_ENDPOINT),
+    };
+  }
+
+  /** HTTP dependencies for AWS calls, with the retry policy from config.yaml. */
+  async http(): Promise<HttpDeps> {
+    const settings = await this.settings();
+    return {
+      fetch: this.fetch,
+      clock: this.clock,
+      logger: this.logger,
+      retry: { maxAttempts: settings.maxRetry, maxBackoffMs: settings.maxBackoff * 1000 },
+    };
   }
 
   /** Loads config.yaml once: validates it, logs its warnings and applies the global flags. */
