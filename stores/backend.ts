@@ -61,11 +61,15 @@ export interface CommandResult {
  * on stdin, never in `args`, so they never appear on another process's argv.
  */
 export interface CommandRunner {
-  /** Runs `command args...`, feeding `stdin` when given, and waits for it. */
+  /**
+   * Runs `command args...`, feeding `stdin` when given, and waits for it. `env` adds to the
+   * inherited environment. After `timeoutMs` the program is killed and the result has code 124
+   * (as timeout(1) reports it).
+   */
   run(
     command: string,
     args: string[],
-    options?: { stdin?: Uint8Array; env?: Record<string, string> },
+    options?: { stdin?: Uint8Array; env?: Record<string, string>; timeoutMs?: number },
   ): Promise<CommandResult>;
   /** True when `command` can be found on PATH. */
   available(command: string): Promise<boolean>;

@@ -1,0 +1,198 @@
+import assert from "node:assert/strict";
+import { realFileIo } from "../../lib/atomic_file.ts";
+import { BackendUnavailableError } from "../../stores/backend.ts";
+import { EncryptedFileBackend } from "../../stores/encrypted_file.ts";
+import { JsonFileBackend } from "../../stores/json_file.ts";
+import { noKeyCache } from "../../stores/key_cache.ts";
+import { MacosKeychainBackend } from "../../stores/macos_keychain.ts";
+import { detectKind, openBackend, type OpenBackendOptions } from "../../stores/open_store.ts";
+import { PassBackend } from "../../stores/pass.ts";
+import { SecretServiceBackend } from "../../stores/secret_service.ts";
+import { WindowsDpapiBackend } from "../../stores/windows_dpapi.ts";
+import { type RecordedCall, RecordingRunner, result } from "./recording_runner.ts";
+
+function options(
+  overrides: Partial<OpenBackendOptions> & {
+    installed?: string[];
+    handler?: (call: RecordedCall) => ReturnType<typeof result>;
+  } = {},
+) {
+  const warnings: string[] = [];
+  const runner = new RecordingRunner(
+    overrides.handler ?? (() => result(0)),
+    overrides.installed ?? [],
+  );
+  const opts: OpenBackendOptions = {
+    kind: undefined,
+    configDir: "/nonexistent/aws-sso",
+    os: "linux",
+    runner,
+    fileIo: realFileIo,
+    passwordSource: { password: () => Promise.resolve("pw") },
+    warn: (m) => warnings.push(m),
+    ...overrides,
+  };
+  return { opts, runner, warnings };
+}
+
+Deno.test("openBackend() auto-detects the macOS keychain on macOS", async () => {
+  const { opts, runner } = options({ os: "darwin", installed: ["security", "secret-tool"] });
+  assert.ok(await openBackend(opts) instanceof MacosKeychainBackend);
+  assert.equal(runner.calls.length, 0);
+});
+
+Deno.test("openBackend() auto-detects DPAPI on Windows", async () => {
+  const { opts } = options({ os: "windows", installed: ["powershell.exe"] });
+  const store = await openBackend(opts);
+  assert.ok(store instanceof WindowsDpapiBackend);
+  assert.equal(store.path, "/nonexistent/aws-sso/secure/dpapi-store.json");
+});
+
+Deno.test("openBackend() picks secret-service on Linux only when a Secret Service answers, with a short timeout", async () => {
+  const answering = options({ installed: ["secret-tool"], handler: () => result(0) });
+  assert.ok(await openBackend(answering.opts) instanceof SecretServiceBackend);
+  assert.deepEqual(answering.runner.calls.map((c) => [c.command, ...c.args]), [
+    ["secret-tool", "search", "service", "aws-sso-cli-probe"],
+  ]);
+  assert.ok(answering.runner.calls[0]!.timeoutMs! <= 5000);
+
+  const silent = options({
+    installed: ["secret-tool"],
+    handler: () => result(1, "", "secret-tool: Cannot autolaunch D-Bus without X11 $DISPLAY\n"),
+  });
+  assert.ok(await openBackend(silent.opts) instanceof EncryptedFileBackend);
+
+  const hanging = options({
+    installed: ["secret-tool"],
+    handler: () => result(124, "", "timed out"),
+  });
+  assert.ok(await openBackend(hanging.opts) instanceof EncryptedFileBackend);
+
+  const none = options({ installed: [] });
+  assert.ok(await openBackend(none.opts) instanceof EncryptedFileBackend);
+  assert.equal(none.runner.calls.length, 0);
+});
+
+Deno.test("openBackend() falls back to the file store on macOS and Windows without their tools", async () => {
+  assert.equal(await detectKind(options({ os: "darwin" }).opts), "file");
+  assert.equal(await detectKind(options({ os: "windows" }).opts), "file");
+  const { opts } = options({ os: "darwin" });
+  const store = await openBackend(opts);
+  assert.ok(store instanceof EncryptedFileBackend);
+  assert.equal(store.path, "/nonexistent/aws-sso/secure/aws-sso-store.json");
+});
+
+Deno.test("openBackend() refuses an explicitly named store that cannot work here, with a hint", async () => {
+  const cases: [Partial<Parameters<typeof options>[0]>, RegExp][] = [
+    [{ kind: "keychain", os: "linux", installed: ["security"] }, /only on macOS/],
+    [{ kind: "keychain", os: "darwin" }, /security program/],
+    [{ kind: "wincred", os: "linux" }, /only on Windows/],
+    [{ kind: "wincred", os: "windows" }, /powershell\.exe/],
+    [{ kind: "secret-service", os: "linux" }, /secret-tool/],
+    [{ kind: "pass", os: "linux" }, /pass is not on PATH/],
+    [
+      { kind: "pass", os: "linux", installed: ["pass"], passwordStoreDir: "/nonexistent/store" },
+      /not initialised/,
+    ],
+  ];
+  for (const [overrides, message] of cases) {
+    const { opts } = options(overrides);
+    await assert.rejects(() => openBackend(opts), (e: unknown) => {
+      assert.ok(e instanceof BackendUnavailableError, String(e));
+      assert.match(e.message, message);
+      assert.ok(e.hints.length > 0);
+      return true;
+    });
+  }
+});
+
+Deno.test("openBackend() opens an explicit secret-service store without probing D-Bus", async () => {
+  const { opts, runner } = options({ kind: "secret-service", installed: ["secret-tool"] });
+  assert.ok(await openBackend(opts) instanceof SecretServiceBackend);
+  assert.equal(runner.calls.length, 0);
+});
+
+Deno.test("openBackend() opens an initialised pass store", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/.gpg-id`, "ABCDEF\n");
+    const { opts } = options({ kind: "pass", installed: ["pass"], passwordStoreDir: dir });
+    assert.ok(await openBackend(opts) instanceof PassBackend);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("openBackend() reports kwallet and 1password as unsupported in this build and lists the stores", async () => {
+  for (const kind of ["kwallet", "1password"]) {
+    const { opts } = options({ kind });
+    await assert.rejects(() => openBackend(opts), (e: unknown) => {
+      assert.ok(e instanceof BackendUnavailableError);
+      assert.match(e.message, new RegExp(`"${kind}".*not supported in this build`));
+      assert.ok(
+        e.hints.some((h) => h.includes("file, json, secret-service, keychain, wincred, pass")),
+      );
+      return true;
+    });
+  }
+  await assert.rejects(
+    () => openBackend(options({ kind: "vault" }).opts),
+    /Unknown SecureStore "vault"/,
+  );
+});
+
+Deno.test("openBackend() warns on every open of the json store and uses JsonStore", async () => {
+  const { opts, warnings } = options({ kind: "json", jsonStorePath: "/tmp/x/store.json" });
+  const store = await openBackend(opts);
+  assert.ok(store instanceof JsonFileBackend);
+  assert.equal(store.path, "/tmp/x/store.json");
+  await openBackend(opts);
+  assert.deepEqual(warnings, [
+    "Using insecure json file for SecureStore file=/tmp/x/store.json",
+    "Using insecure json file for SecureStore file=/tmp/x/store.json",
+  ]);
+  const byDefault = options({ kind: "json" });
+  assert.equal(
+    (await openBackend(byDefault.opts) as JsonFileBackend).path,
+    "/nonexistent/aws-sso/store.json",
+  );
+});
+
+Deno.test("openBackend() gives the file store the keyctl cache on Linux when keyctl is installed", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const handler = (call: RecordedCall) =>
+      call.args[0] === "padd"
+        ? result(0, "42\n")
+        : ["setperm", "timeout"].includes(call.args[0]!)
+        ? result(0)
+        : result(1);
+    const withKeyctl = options({ kind: "file", configDir: dir, installed: ["keyctl"], handler });
+    await (await openBackend(withKeyctl.opts)).set("k", new Uint8Array([1]));
+    assert.deepEqual(withKeyctl.runner.calls[0]!.args, [
+      "padd",
+      "user",
+      withKeyctl.runner.calls[0]!.args[2],
+      "@u",
+    ]);
+    assert.match(withKeyctl.runner.calls[0]!.args[2]!, /^aws-sso:[0-9a-f]{32}$/);
+    assert.ok(withKeyctl.runner.calls.some((c) => c.args[0] === "timeout" && c.args[2] === "3600"));
+
+    await Deno.remove(`${dir}/secure`, { recursive: true });
+    const explicit = options({
+      kind: "file",
+      configDir: dir,
+      installed: ["keyctl"],
+      keyCache: noKeyCache,
+    });
+    await (await openBackend(explicit.opts)).set("k", new Uint8Array([1]));
+    assert.equal(explicit.runner.calls.length, 0);
+
+    await Deno.remove(`${dir}/secure`, { recursive: true });
+    const mac = options({ kind: "file", os: "darwin", configDir: dir, installed: ["keyctl"] });
+    await (await openBackend(mac.opts)).set("k", new Uint8Array([1]));
+    assert.equal(mac.runner.calls.length, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
