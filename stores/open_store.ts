@@ -19,6 +19,7 @@ import { EncryptedFileBackend, fileStorePath } from "./encrypted_file.ts";
 import { JsonFileBackend } from "./json_file.ts";
 import { type KeyCache, noKeyCache } from "./key_cache.ts";
 import { KeyctlKeyCache } from "./keyctl_key_cache.ts";
+import { SyscallKeyCache } from "./keyring_syscall.ts";
 import { MacosKeychainBackend } from "./macos_keychain.ts";
 import { MemoryBackend } from "./memory.ts";
 import { PASS_INIT_HINT, PassBackend } from "./pass.ts";
@@ -48,6 +49,8 @@ export interface OpenBackendOptions {
   passwordStoreDir?: string;
   /** `Deno.build.os`. */
   os: typeof Deno.build.os;
+  /** `Deno.build.arch`: selects the keyctl(2) system call number for the key cache. */
+  arch?: string;
   /** Runs secret-tool, security, powershell, pass, keyctl. */
   runner: CommandRunner;
   /** File access for the file-backed stores. */
@@ -185,7 +188,10 @@ function passwordStoreDir(options: OpenBackendOptions): string {
 
 async function defaultKeyCache(options: OpenBackendOptions): Promise<KeyCache> {
   if (options.os === "linux" && await options.runner.available("keyctl")) {
-    return new KeyctlKeyCache(options.runner, { timeoutSeconds: options.keyCacheTimeoutSeconds });
+    const program = new KeyctlKeyCache(options.runner, {
+      timeoutSeconds: options.keyCacheTimeoutSeconds,
+    });
+    return options.arch === undefined ? program : new SyscallKeyCache(program, options.arch);
   }
   return noKeyCache;
 }
