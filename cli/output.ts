@@ -87,6 +87,15 @@ export function terminalOutput(env: Record<string, string | undefined>): Output 
   };
 }
 
+/**
+ * Node's stderr stream, for the libraries that draw on a terminal themselves (the picker, the
+ * spinner). Loaded on demand: the Node compatibility layer costs ~25 ms at start-up.
+ */
+export async function nodeStderr(): Promise<import("node:stream").Writable> {
+  const { default: process } = await import("node:process");
+  return process.stderr;
+}
+
 /** An Output that records everything, for tests. */
 export interface RecordingOutput extends Output {
   /** Everything written to stdout. */

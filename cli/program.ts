@@ -11,7 +11,11 @@ import { isLogLevel, LOG_LEVELS, type LogLevel } from "../lib/logger.ts";
 import { isUrlAction, URL_ACTIONS } from "../lib/settings/url_action.ts";
 import { Context, type ContextDeps, type GlobalOptions } from "./context.ts";
 import type { Output } from "./output.ts";
-import { listCommand } from "./commands/list.ts";
+import { listCommand, runDefaultList } from "./commands/list.ts";
+import { loginCommand } from "./commands/login.ts";
+import { logoutCommand } from "./commands/logout.ts";
+import { cacheCommand } from "./commands/cache.ts";
+import { tagsCommand } from "./commands/tags.ts";
 import { versionCommand } from "./commands/version.ts";
 
 /** What commands get from the application: a Context for the invoked command, and the exit code. */
@@ -164,6 +168,10 @@ export function buildProgram(
   for (const opt of globalOptions(true)) program.addOption(opt);
 
   program.addCommand(listCommand(app));
+  program.addCommand(loginCommand(app));
+  program.addCommand(logoutCommand(app));
+  program.addCommand(cacheCommand(app));
+  program.addCommand(tagsCommand(app));
   program.addCommand(versionCommand(app));
 
   program.action(async (commandName) => {
@@ -177,8 +185,7 @@ export function buildProgram(
         { hints: ['run "aws-sso --help" to see the commands'] },
       );
     }
-    const list = program.commands.find((c) => c.name() === "list");
-    await list?.parseAsync([], { from: "user" });
+    await runDefaultList(app.context(program as unknown as CommandUnknownOpts));
   });
 
   const root = program as unknown as CommandUnknownOpts;

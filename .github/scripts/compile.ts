@@ -21,14 +21,15 @@ import { type BuildInfo, buildInfoForCheckout, REPO_ROOT, writeBuildInfo } from 
 
 /**
  * The permissions baked into the binary: what the tool uses, and nothing else. Not `-A`: the
- * binary never imports code from the network, so denying that costs nothing. FFI is allowed
- * (unscoped, because Deno resolves a scoped library name against the working directory; it adds
- * nothing that --allow-run does not already grant) for libc.so.6: the `file` store reads its cached data key from the Linux kernel keyring with the
+ * binary never imports code from the network, so denying that costs nothing. FFI is allowed for
+ * libc.so.6: the `file` store reads its cached data key from the Linux kernel keyring with the
  * keyctl(2) system call (stores/keyring_syscall.ts) instead of spawning `keyctl` on every
- * credential_process run. Everything else below is unscoped because the tool
- * reads and writes user-chosen paths (`--config`, AWS_CONFIG_FILE), talks to any region's
- * endpoints or an `AWS_ENDPOINT_URL_*` override, runs user-configured browsers and the stores'
- * helper programs, and reads arbitrary environment variables (`exec` passes them through).
+ * credential_process run. It is unscoped because Deno resolves a scoped library name against
+ * the working directory, and it grants nothing `--allow-run` does not. The rest is unscoped
+ * because the tool reads and writes user-chosen paths (`--config`, AWS_CONFIG_FILE), talks to
+ * any region's endpoints or an `AWS_ENDPOINT_URL_*` override, runs user-configured browsers and
+ * the stores' helper programs, and reads arbitrary environment variables (`exec` passes them
+ * through).
  */
 export const BINARY_PERMISSIONS: readonly string[] = [
   "--allow-env",

@@ -1,31 +1,116 @@
 /**
- * `aws-sso list`: the roles in the cache, as a table or CSV (reference §1.5 list).
+ * `aws-sso list`: the roles in the cache, as a table or CSV (reference §1.5 list), and the
+ * default command (`aws-sso` alone), which refreshes an out-of-date cache first.
  *
  * @module
  */
-import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
+import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import { UsageError } from "../../lib/errors.ts";
 import { LIST_FIELDS } from "../../lib/roles/list_fields.ts";
+import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
 import { formatTable } from "../table.ts";
+
+function parseBool(value: string | undefined): boolean {
+  return value !== undefined && /^(1|t|true|y|yes)$/i.test(value.trim());
+}
+
+/** When the instance's SSO access token expires (epoch ms), if one is stored. */
+async function tokenExpiresAt(ctx: Context, instance: string): Promise<number | undefined> {
+  try {
+    const { secureStore } = await import("../services/store.ts");
+    const token = await (await secureStore(ctx)).getToken(instance);
+    if (token === undefined) return undefined;
+    const at = Date.parse(token.expiresAt);
+    return Number.isNaN(at) ? undefined : at;
+  } catch (e) {
+    // The header's token time is a nicety: a locked or unavailable store must not break list.
+    ctx.logger.debug("cannot read the SSO token for the list header", {
+      reason: e instanceof Error ? e.message : String(e),
+    });
+    return undefined;
+  }
+}
+
+interface ListRequest {
+  fields: string[];
+  sort?: string;
+  reverse?: boolean;
+  prefix?: string;
+  csv?: boolean;
+  refreshIfExpired: boolean;
+}
+
+async function printList(ctx: Context, request: ListRequest): Promise<void> {
+  // Loaded here, not at start-up: every command's file is imported by cli/program.ts.
+  const [{ roleCache }, { renderRoleList }] = await Promise.all([
+    import("../services/roles.ts"),
+    import("../../lib/roles/list_view.ts"),
+  ]);
+  const loaded = await roleCache(ctx, { refreshIfExpired: request.refreshIfExpired });
+  if (!request.refreshIfExpired && loaded.expired !== undefined) {
+    ctx.logger.warn("Cache has expired.  Results may be out of date.");
+    ctx.logger.debug(loaded.expired);
+  }
+  const fields = request.fields.length > 0 ? request.fields : loaded.settings.listFields;
+  const tokenAt = request.csv ? undefined : await tokenExpiresAt(ctx, loaded.instance.name);
+  ctx.output.out(renderRoleList(loaded.roles.roles, {
+    fields,
+    sort: request.sort,
+    reverse: request.reverse,
+    prefix: request.prefix,
+    csv: request.csv,
+    sso: loaded.instance.name,
+    tokenExpiresAtMs: tokenAt,
+    nowMs: ctx.clock.now(),
+    formatTable,
+  }));
+}
+
+/**
+ * The default command (`aws-sso` with no command): `list` with the configured ListFields,
+ * sorted by AccountId, refreshing the cache first when it is out of date.
+ */
+export async function runDefaultList(ctx: Context): Promise<void> {
+  await printList(ctx, { fields: [], sort: "AccountId", refreshIfExpired: true });
+}
 
 /** Builds the `list` command. */
 export function listCommand(app: App): CommandUnknownOpts {
   return new Command("list")
     .description("list the accounts and roles you can use, from the role cache")
-    .argument("[fields...]", "fields to show (see --list-fields)")
+    .argument("[fields...]", "fields to show (see --list-fields; env AWS_SSO_FIELDS)")
     .option("-f, --list-fields", "list the fields that can be shown, and exit")
-    .action((fields, opts, cmd) => {
+    .option("--csv", "print CSV (no header) instead of a table")
+    .option("-P, --prefix <field=prefix>", "only roles whose field starts with prefix")
+    .addOption(
+      new Option("-s, --sort <field>", "sort by this field (default: AccountId)").env(
+        "AWS_SSO_FIELD_SORT",
+      ),
+    )
+    .option("--reverse", "reverse the sort order (env AWS_SSO_FIELD_SORT_REVERSE)")
+    .action(async (args, opts, cmd) => {
       const ctx = app.context(cmd);
+      let fields = args;
+      if (fields.length === 0 && (ctx.env.AWS_SSO_FIELDS ?? "").trim() !== "") {
+        fields = ctx.env.AWS_SSO_FIELDS!.trim().split(/\s+/);
+      }
       if (opts.listFields) {
-        if (fields.length > 0) {
-          throw new UsageError("--list-fields cannot be combined with field names");
+        if (args.length > 0 || opts.csv) {
+          throw new UsageError("--list-fields cannot be combined with --csv or field names");
         }
         const rows = [...LIST_FIELDS].sort((a, b) => (a.name < b.name ? -1 : 1))
           .map((f) => [f.name, f.description]);
         ctx.output.out(formatTable(["Field", "Description"], rows));
         return;
       }
-      throw new UsageError("listing roles needs the role cache, which this build cannot read yet");
+      await printList(ctx, {
+        fields,
+        sort: opts.sort,
+        reverse: opts.reverse === true || parseBool(ctx.env.AWS_SSO_FIELD_SORT_REVERSE),
+        prefix: opts.prefix,
+        csv: opts.csv === true,
+        refreshIfExpired: false,
+      });
     });
 }

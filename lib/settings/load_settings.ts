@@ -316,7 +316,10 @@ export function loadSettings(text: string, options: LoadSettingsOptions): Loaded
     AutoLogin: (v) => (s.autoLogin = loader.bool(v, "AutoLogin") ?? false),
     CacheRefresh: (v) => (s.cacheRefresh = loader.int(v, "CacheRefresh") ?? s.cacheRefresh),
     AutoConfigCheck: (v) => (s.autoConfigCheck = loader.bool(v, "AutoConfigCheck") ?? false),
-    Threads: (v) => (s.threads = positive(loader.int(v, "Threads"), v, "Threads") ?? s.threads),
+    Threads: (v) => {
+      s.threads = positive(loader.int(v, "Threads"), v, "Threads") ?? s.threads;
+      s.threadsConfigured = true;
+    },
     MaxRetry: (
       v,
     ) => (s.maxRetry = positive(loader.int(v, "MaxRetry"), v, "MaxRetry") ?? s.maxRetry),

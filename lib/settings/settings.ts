@@ -90,6 +90,8 @@ export interface Settings {
   autoConfigCheck: boolean;
   /** Parallel discovery workers. */
   threads: number;
+  /** True when config.yaml sets Threads (then it caps discovery concurrency). */
+  threadsConfigured?: boolean;
   /** Max attempts for AWS calls. */
   maxRetry: number;
   /** Max backoff between retries, seconds. */
