@@ -1,0 +1,323 @@
+/**
+ * `aws-sso console`: sign in to the AWS web console as a role (reference §1.5 console, §7;
+ * SPEC §3.5). Role credentials are exchanged for a sign-in token at the federation endpoint
+ * (`AWS_ENDPOINT_URL_SIGNIN`, default the SSO region's sign-in host) and the login URL goes
+ * through the URL action; stdout stays empty.
+ *
+ * The role comes from, in order: `--prompt` (picker); `--profile`, `--arn`, `--account` +
+ * `--role` (or their env vars); credentials in `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` /
+ * `AWS_SESSION_TOKEN`; `AWS_PROFILE`; the picker.
+ *
+ * @module
+ */
+import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
+import type { SessionCredentials } from "../../lib/console_url.ts";
+import {
+  AwsSsoError,
+  NotLoggedInError,
+  ProfileNotFoundError,
+  UsageError,
+} from "../../lib/errors.ts";
+import type { RoleFlat } from "../../lib/roles/role.ts";
+import type { Settings, SsoInstance } from "../../lib/settings/settings.ts";
+import { URL_ACTIONS } from "../../lib/settings/url_action.ts";
+import type { Context } from "../context.ts";
+import type { App } from "../program.ts";
+
+/** What `console` signs in with. */
+interface ConsoleSession {
+  /** The credentials to exchange for a sign-in token. */
+  credentials: SessionCredentials;
+  /** Role chaining: the federation endpoint refuses `SessionDuration`. */
+  chained: boolean;
+  /** The cached role, when known (region, container name and colour, History). */
+  role?: RoleFlat;
+  /** Container name when the role is not in the cache. */
+  fallbackName: string;
+}
+
+const REGION = /^[a-z]{2,}(-[a-z0-9]+)+-\d+$/;
+
+type CheckDuration = (minutes: number, source: string) => number;
+
+/** `-d/--duration`: 0 or absent means ConsoleDuration; anything else must be 15..720. */
+function durationMinutes(
+  value: string | undefined,
+  settings: Settings,
+  check: CheckDuration,
+): number {
+  if (value === undefined) return check(settings.consoleDuration, "ConsoleDuration");
+  const n = /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (n === 0) return check(settings.consoleDuration, "ConsoleDuration");
+  if (Number.isNaN(n)) {
+    throw new UsageError(`invalid --duration ${value}.  Must be between 15 and 720`);
+  }
+  return check(n, "--duration");
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+/** Builds the `console` command. */
+export function consoleCommand(app: App): CommandUnknownOpts {
+  return new Command("console")
+    .description("open the AWS web console as a role (prints nothing on stdout)")
+    .option(
+      "-d, --duration <minutes>",
+      "console session length, 15..720 minutes (default: ConsoleDuration, 60)",
+    )
+    .option("-P, --prompt", "pick the role interactively, even when the environment names one")
+    .addOption(
+      new Option("-r, --region <region>", "region to show (default: the role's DefaultRegion)")
+        .env("AWS_DEFAULT_REGION"),
+    )
+    .option(
+      "--destination <url|path>",
+      "console page to open: an https URL on the console host, or a path like /ec2/home",
+    )
+    .option("--service <name>", "open this service's console page, e.g. s3, ec2, lambda")
+    .option("--sts-refresh", "fetch new role credentials even when cached ones are valid")
+    .addOption(
+      new Option("-u, --url-action <action>", "what to do with the URL (default: UrlAction)")
+        .choices(URL_ACTIONS),
+    )
+    .addOption(new Option("-a, --arn <arn>", "role ARN").env("AWS_SSO_ROLE_ARN"))
+    .addOption(
+      new Option("-A, --account <id>", "account id (with --role)").env("AWS_SSO_ACCOUNT_ID"),
+    )
+    .addOption(
+      new Option("-R, --role <name>", "role name (with --account)").env("AWS_SSO_ROLE_NAME"),
+    )
+    .option("-p, --profile <name>", "role by profile name")
+    .option("--auto-login", "log in to AWS SSO in the browser when the session has expired")
+    .action(async (opts, cmd) => {
+      const ctx = app.context(cmd);
+      const [settings, instance, consoleUrl] = await Promise.all([
+        ctx.settings(),
+        ctx.instance(),
+        import("../../lib/console_url.ts"),
+      ]);
+      const minutes = durationMinutes(opts.duration, settings, consoleUrl.checkConsoleDuration);
+      const region = nonEmpty(opts.region);
+      if (region !== undefined && !REGION.test(region)) {
+        const source = cmd.getOptionValueSource("region") === "env"
+          ? "AWS_DEFAULT_REGION"
+          : "--region";
+        throw new UsageError(`invalid ${source} '${region}': expected a region like eu-west-1`);
+      }
+      // Check --destination / --service now, before any network call (the region comes later).
+      consoleUrl.consoleDestination({
+        ssoRegion: instance.ssoRegion,
+        region: settings.defaultRegion,
+        destination: opts.destination,
+        service: opts.service,
+      });
+
+      const interactive = opts.autoLogin === true;
+      const session = await selectSession(ctx, {
+        prompt: opts.prompt === true,
+        profile: nonEmpty(opts.profile),
+        arn: nonEmpty(opts.arn),
+        account: nonEmpty(opts.account),
+        role: nonEmpty(opts.role),
+        interactive,
+      });
+      if (session.chained && opts.duration !== undefined) {
+        ctx.logger.debug(
+          "role-chained credentials: AWS sets the console session length, --duration is not sent",
+        );
+      }
+      const destination = consoleUrl.consoleDestination({
+        ssoRegion: instance.ssoRegion,
+        region: region ?? nonEmpty(session.role?.DefaultRegion) ?? settings.defaultRegion,
+        destination: opts.destination,
+        service: opts.service,
+      });
+      const url = await signinUrl(ctx, instance, session, minutes, destination);
+      await openUrl(ctx, settings, session, url);
+    });
+}
+
+/** The selection inputs. */
+interface Selection {
+  prompt: boolean;
+  profile?: string;
+  arn?: string;
+  account?: string;
+  role?: string;
+  interactive: boolean;
+}
+
+async function selectSession(ctx: Context, sel: Selection): Promise<ConsoleSession> {
+  const { selectRole } = await import("../services/creds.ts");
+  if (sel.prompt) {
+    return await roleSession(ctx, await selectRole(ctx, {}, { allowPicker: true }), sel);
+  }
+  const named = sel.profile ?? sel.arn ?? sel.account ?? sel.role;
+  if (named !== undefined) {
+    if (sel.profile !== undefined) {
+      // Profile names live in the cache: bring an out-of-date one up to date first.
+      const { roleCache } = await import("../services/roles.ts");
+      await roleCache(ctx, { refreshIfExpired: true });
+    }
+    const args = { profile: sel.profile, arn: sel.arn, account: sel.account, role: sel.role };
+    return await roleSession(ctx, await selectRole(ctx, args, { allowPicker: false }), sel);
+  }
+  const env = ctx.env;
+  const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID);
+  const secretAccessKey = nonEmpty(env.AWS_SECRET_ACCESS_KEY);
+  const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN);
+  if (accessKeyId !== undefined && secretAccessKey !== undefined && sessionToken !== undefined) {
+    return await envSession(ctx, { accessKeyId, secretAccessKey, sessionToken });
+  }
+  const profile = nonEmpty(env.AWS_PROFILE);
+  if (profile !== undefined) {
+    const { roleCache } = await import("../services/roles.ts");
+    const { roles } = await roleCache(ctx, { refreshIfExpired: true });
+    const role = roles.byProfile(profile);
+    if (role === undefined) {
+      throw new ProfileNotFoundError(`AWS_PROFILE=${profile} was not found in our cache`, {
+        hints: [
+          'unset AWS_PROFILE, or name the role with --profile (see "aws-sso list")',
+          'run "aws-sso cache" if the role is new',
+        ],
+      });
+    }
+    return await roleSession(ctx, role, sel);
+  }
+  return await roleSession(ctx, await selectRole(ctx, {}, { allowPicker: true }), sel);
+}
+
+/** A role from the cache: its credentials (cached or fetched), History recorded. */
+async function roleSession(ctx: Context, role: RoleFlat, sel: Selection): Promise<ConsoleSession> {
+  const [{ roleCredentials }, { recordRoleUse }] = await Promise.all([
+    import("../services/creds.ts"),
+    import("../services/roles.ts"),
+  ]);
+  await recordRoleUse(ctx, role.Arn);
+  const creds = await roleCredentials(ctx, role, {
+    forceRefresh: ctx.globals.stsRefresh,
+    interactive: sel.interactive,
+  });
+  return {
+    credentials: {
+      accessKeyId: creds.accessKeyId,
+      secretAccessKey: creds.secretAccessKey,
+      sessionToken: creds.sessionToken,
+    },
+    chained: creds.roleChaining,
+    role,
+    fallbackName: `${role.AccountIdPad}:${role.RoleName}`,
+  };
+}
+
+/**
+ * Credentials from the environment (e.g. inside `aws-sso exec`): `sts:GetCallerIdentity` says
+ * whose they are. An Identity Center role (`AWSReservedSSO_<PermissionSet>_<hex>`) comes straight
+ * from GetRoleCredentials, so it is not chained. Any other assumed role is chained when the
+ * cache says it is reached through `Via`; when it is not in the cache we cannot tell, so
+ * `SessionDuration` is left out (AWS accepts that for every kind of role credentials and picks
+ * the session length itself) rather than risk the federation endpoint's refusal.
+ */
+async function envSession(ctx: Context, credentials: SessionCredentials): Promise<ConsoleSession> {
+  for (const s of Object.values(credentials)) ctx.logger.secret(s);
+  const [{ parseCallerArn }, { roleCache, recordRoleUse }] = await Promise.all([
+    import("../../lib/caller_arn.ts"),
+    import("../services/roles.ts"),
+  ]);
+  const arn = await callerArn(ctx, credentials);
+  ctx.logger.debug("console for the credentials in the environment", { caller: arn });
+  const caller = parseCallerArn(arn);
+  const roleName = caller.permissionSet ?? caller.iamRoleName;
+  let role: RoleFlat | undefined;
+  try {
+    const { roles } = await roleCache(ctx, { refreshIfExpired: true });
+    role = roles.byAccountRole(caller.accountId, roleName);
+  } catch (e) {
+    // The credentials work without an SSO session; only the role's details are missing.
+    if (!(e instanceof NotLoggedInError)) throw e;
+    ctx.logger.debug("no AWS SSO session to refresh the role cache", { reason: e.message });
+  }
+  const chained = caller.permissionSet === undefined && (role === undefined || role.Via !== "");
+  if (role !== undefined) await recordRoleUse(ctx, role.Arn);
+  else ctx.logger.debug("the role is not in the cache", { account: caller.accountId, roleName });
+  return { credentials, chained, role, fallbackName: `${caller.accountId}:${roleName}` };
+}
+
+/** The caller ARN of `credentials` (sts:GetCallerIdentity in the SSO region). */
+async function callerArn(ctx: Context, credentials: SessionCredentials): Promise<string> {
+  const [instance, http, { StsClient }] = await Promise.all([
+    ctx.instance(),
+    ctx.http(),
+    import("../../lib/aws/sts_client.ts"),
+  ]);
+  const sts = new StsClient(http, instance.ssoRegion, ctx.endpointOptions());
+  return (await sts.getCallerIdentity(credentials)).arn;
+}
+
+async function signinUrl(
+  ctx: Context,
+  instance: SsoInstance,
+  session: ConsoleSession,
+  minutes: number,
+  destination: string,
+): Promise<string> {
+  const [{ endpointFor }, { federationUrl, loginUrl }, { getSigninToken }, http] = await Promise
+    .all([
+      import("../../lib/aws/endpoints.ts"),
+      import("../../lib/console_url.ts"),
+      import("../../lib/aws/federation_client.ts"),
+      ctx.http(),
+    ]);
+  const federation = federationUrl(
+    endpointFor("signin", instance.ssoRegion, ctx.endpointOptions()),
+  );
+  const signinToken = await getSigninToken(http, {
+    federation,
+    credentials: session.credentials,
+    durationMinutes: minutes,
+    chained: session.chained,
+  });
+  return loginUrl(federation, { issuer: instance.startUrl, destination, signinToken });
+}
+
+/**
+ * Hands the URL to the URL action. print / printurl write it to stderr unmasked on purpose:
+ * the sign-in token is a credential (registered as a secret, so no log line shows it), and the
+ * URL is the one place the user asked to see it.
+ */
+async function openUrl(
+  ctx: Context,
+  settings: Settings,
+  session: ConsoleSession,
+  url: string,
+): Promise<void> {
+  const [{ createUrlOpener, realLauncher }, { DenoCommandRunner }] = await Promise.all([
+    import("../url_opener.ts"),
+    import("../../stores/command_runner.ts"),
+  ]);
+  const role = session.role;
+  const opener = createUrlOpener({
+    action: ctx.globals.urlAction ?? settings.urlAction,
+    browser: settings.browser,
+    execCommand: settings.urlExecCommand,
+    container: {
+      name: role?.ProfileName || session.fallbackName,
+      color: role?.Tags.Color,
+      icon: role?.Tags.Icon,
+    },
+    notice: (text) => ctx.output.err(text),
+    logger: ctx.logger,
+    launcher: realLauncher(new DenoCommandRunner({ path: ctx.env.PATH, os: Deno.build.os })),
+    os: Deno.build.os,
+    env: ctx.env,
+    home: ctx.paths.home,
+  });
+  try {
+    await opener.open(url);
+  } catch (e) {
+    if (e instanceof AwsSsoError) throw e;
+    throw new AwsSsoError(`unable to open the console URL: ${(e as Error).message}`, { cause: e });
+  }
+}

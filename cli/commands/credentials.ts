@@ -1,0 +1,96 @@
+/**
+ * `aws-sso credentials` (reference §1.5 credentials, §6.5): role credentials as
+ * `~/.aws/credentials` INI sections, on stdout or into `--file` (mode 0600; replaced atomically,
+ * or appended to with `--append`).
+ *
+ * Unlike the reference, `$AWS_SHARED_CREDENTIALS_FILE` does not redirect the output: a variable
+ * set for other tools must not make this command overwrite that file.
+ *
+ * @module
+ */
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
+import { writeTextFileAtomic } from "../../lib/atomic_file.ts";
+import { formatCredentialsIni } from "../../lib/creds/credentials_ini.ts";
+import { AwsSsoError, ProfileNotFoundError, UsageError } from "../../lib/errors.ts";
+import { expandHome } from "../../lib/paths.ts";
+import type { Context } from "../context.ts";
+import type { App } from "../program.ts";
+
+async function appendPrivate(ctx: Context, path: string, text: string): Promise<void> {
+  const file = await Deno.open(path, { append: true, create: true, mode: 0o600 });
+  try {
+    // One write: concurrent appenders' sections do not interleave.
+    const data = new TextEncoder().encode(text);
+    let written = 0;
+    while (written < data.length) written += await file.write(data.subarray(written));
+    if (Deno.build.os !== "windows") {
+      const mode = (await file.stat()).mode ?? 0o600;
+      if ((mode & 0o077) !== 0) {
+        await Deno.chmod(path, 0o600);
+        ctx.logger.info(`Made ${ctx.display(path)} readable by you only (it holds secrets)`);
+      }
+    }
+  } finally {
+    file.close();
+  }
+}
+
+/** Builds the `credentials` command. */
+export function credentialsCommand(app: App): CommandUnknownOpts {
+  return new Command("credentials")
+    .description("print role credentials as ~/.aws/credentials INI sections (or write a file)")
+    .requiredOption("-p, --profile <name...>", "profile name(s) of the role(s)")
+    .option("-f, --file <path>", "write to this file (mode 0600) instead of stdout")
+    .option("-a, --append", "append to --file instead of replacing it")
+    .action(async (opts, cmd) => {
+      const ctx = app.context(cmd);
+      if (opts.append === true && opts.file === undefined) {
+        throw new UsageError("--append needs --file");
+      }
+      const profiles = opts.profile.filter((p) => p !== "");
+      if (profiles.length === 0) throw new UsageError("no credentials to write: give --profile");
+      const [{ roleCache }, { roleCredentials }] = await Promise.all([
+        import("../services/roles.ts"),
+        import("../services/creds.ts"),
+      ]);
+      const { roles } = await roleCache(ctx, { refreshIfExpired: false });
+      const selected = profiles.map((profile) => {
+        const role = roles.byProfile(profile);
+        if (role === undefined) {
+          throw new ProfileNotFoundError(`unable to locate role with Profile: ${profile}`, {
+            hints: ['run "aws-sso list" to see the profile names, "aws-sso cache" if it is new'],
+          });
+        }
+        return { profile, role };
+      });
+      const entries = [];
+      for (const { profile, role } of selected) {
+        const creds = await roleCredentials(ctx, role);
+        entries.push({
+          profile,
+          accessKeyId: creds.accessKeyId,
+          secretAccessKey: creds.secretAccessKey,
+          sessionToken: creds.sessionToken,
+          expiration: creds.expiration,
+          tzOffsetMinutes: -new Date(creds.expiration).getTimezoneOffset(),
+        });
+      }
+      const text = formatCredentialsIni(entries);
+      if (opts.file === undefined) {
+        ctx.output.out(text);
+        return;
+      }
+      const path = expandHome(opts.file, ctx.paths.home);
+      try {
+        if (opts.append === true) await appendPrivate(ctx, path, text);
+        else await writeTextFileAtomic(path, text, 0o600);
+      } catch (e) {
+        throw new AwsSsoError(`cannot write ${ctx.display(path)}: ${(e as Error).message}`, {
+          cause: e,
+        });
+      }
+      ctx.logger.info(
+        `Wrote credentials for ${profiles.length} profile(s) to ${ctx.display(path)}`,
+      );
+    });
+}

@@ -1,0 +1,62 @@
+/**
+ * `aws-sso login`: log in to AWS SSO in the browser (reference §1.5 login, §4; SPEC §3.1–3.3).
+ * Says so and makes no network call when the session is still valid; `--force` ends it and logs
+ * in again. After a new login the role cache is refreshed when it is out of date.
+ *
+ * @module
+ */
+import {
+  Command,
+  type CommandUnknownOpts,
+  InvalidArgumentError,
+  Option,
+} from "@commander-js/extra-typings";
+import { URL_ACTIONS } from "../../lib/settings/url_action.ts";
+import type { App } from "../program.ts";
+import { tokenManager } from "../services/auth.ts";
+
+function positiveInt(what: string, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1 || n > max) {
+      throw new InvalidArgumentError(`${what} must be a whole number from 1 to ${max}`);
+    }
+    return n;
+  };
+}
+
+/** Builds the `login` command. */
+export function loginCommand(app: App): CommandUnknownOpts {
+  return new Command("login")
+    .description("log in to AWS SSO in your browser (does nothing while the session is valid)")
+    .addOption(
+      new Option("-u, --url-action <action>", "how to show the login URL (default: AuthUrlAction)")
+        .choices(URL_ACTIONS),
+    )
+    .option(
+      "--threads <n>",
+      "parallel workers for the role cache refresh after login",
+      positiveInt("--threads", 1024),
+    )
+    .option("-f, --force", "log in again even when the current session is still valid")
+    .option(
+      "--redirect-port <port>",
+      "listen for the browser's redirect on this 127.0.0.1 port (for ssh -L forwarding)",
+      positiveInt("--redirect-port", 65535),
+    )
+    .action(async (opts, cmd) => {
+      const ctx = app.context(cmd);
+      const manager = await tokenManager(ctx, { redirectPort: opts.redirectPort, paste: true });
+      const result = opts.force === true
+        ? await manager.forceLogin()
+        : await manager.ensureToken({ interactive: true });
+      if (result.source !== "login") {
+        ctx.logger.info("You are already logged in. :)");
+        return;
+      }
+      const instance = await ctx.instance();
+      ctx.logger.info(`Logged in to AWS SSO instance ${instance.name}`);
+      const { refreshRoleCacheAfterLogin } = await import("../services/roles.ts");
+      await refreshRoleCacheAfterLogin(ctx, { threads: opts.threads });
+    });
+}

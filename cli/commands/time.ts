@@ -1,0 +1,30 @@
+/**
+ * `aws-sso time` (reference §1.5 time): how long the credentials of this shell
+ * (`$AWS_SSO_SESSION_EXPIRATION`, set by `exec` and `eval`) remain valid — `5h5m`, `45m`,
+ * `< 1m` or `Expired`, without a newline (for prompts). Prints nothing outside such a shell.
+ *
+ * @module
+ */
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
+import { AwsSsoError } from "../../lib/errors.ts";
+import { parseRfc3339 } from "../../lib/time_format.ts";
+import { timeRemain } from "../../lib/time_remain.ts";
+import type { App } from "../program.ts";
+
+/** Builds the `time` command. */
+export function timeCommand(app: App): CommandUnknownOpts {
+  return new Command("time")
+    .description("print how long the credentials of this aws-sso shell remain valid")
+    .action((_opts, cmd) => {
+      const ctx = app.context(cmd);
+      const value = ctx.env.AWS_SSO_SESSION_EXPIRATION ?? "";
+      if (value === "") return;
+      const expires = parseRfc3339(value);
+      if (expires === undefined) {
+        throw new AwsSsoError(
+          `unable to parse AWS_SSO_SESSION_EXPIRATION=${value}: expected an RFC 3339 time`,
+        );
+      }
+      ctx.output.out(timeRemain(expires, ctx.clock.now(), false));
+    });
+}

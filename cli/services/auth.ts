@@ -1,0 +1,137 @@
+/**
+ * The SSO session as commands use it: `accessToken(ctx)` for every command that calls the portal
+ * API, and `tokenManager(ctx, ui)` for `login` / `logout`.
+ *
+ * ```ts
+ * const token = await accessToken(ctx);                              // never opens a browser
+ * const token = await accessToken(ctx, { interactive: opts.autoLogin }); // --auto-login
+ * ```
+ *
+ * With `AutoLogin: true` in config.yaml every call may start a browser login.
+ *
+ * @module
+ */
+import type { Settings, SsoInstance } from "../../lib/settings/settings.ts";
+import type { UrlAction } from "../../lib/settings/url_action.ts";
+import type { LoginInterface } from "../../lib/sso/login_flow.ts";
+import { loginLockPath, TokenManager } from "../../lib/sso/token_manager.ts";
+import { DenoCommandRunner } from "../../stores/command_runner.ts";
+import type { Context } from "../context.ts";
+import { promptTerminal } from "../tty.ts";
+import { createUrlOpener, realLauncher } from "../url_opener.ts";
+import { secureStore } from "./store.ts";
+
+/** Options of {@link accessToken}. */
+export interface AccessTokenOptions {
+  /**
+   * May this call start a browser login when there is no usable session? Pass true for the
+   * `--auto-login` flag or a command the user runs to log in; `AutoLogin: true` in config.yaml
+   * allows it for every call.
+   */
+  interactive?: boolean;
+  /** What the token is for, for the "not logged in" message: `get credentials for <arn>`. */
+  purpose?: string;
+}
+
+/** How an interactive login talks to the user. */
+export interface LoginUiOptions {
+  /** `--url-action` of the command (else the global flag, `AuthUrlAction`, `UrlAction`). */
+  urlAction?: UrlAction;
+  /** `--redirect-port`: a fixed loopback port for SSH port forwarding. */
+  redirectPort?: number;
+  /** Accept a redirect URL pasted into the terminal (the `login` command). */
+  paste?: boolean;
+}
+
+/**
+ * A usable SSO access token for the selected instance: the stored one, refreshed when it nears
+ * expiry, or (when allowed, see {@link AccessTokenOptions.interactive}) a new login. Throws
+ * NotLoggedInError otherwise. Memoised per instance for the run.
+ */
+export async function accessToken(ctx: Context, options: AccessTokenOptions = {}): Promise<string> {
+  const [settings, instance] = await Promise.all([ctx.settings(), ctx.instance()]);
+  const tokens = ctx.memo("auth:tokens", () => new Map<string, Promise<string>>());
+  let pending = tokens.get(instance.name);
+  if (pending === undefined) {
+    const interactive = options.interactive === true || settings.autoLogin;
+    pending = (async () => {
+      const manager = await tokenManager(ctx, interactive ? {} : false);
+      const result = await manager.ensureToken({ interactive, purpose: options.purpose });
+      if (result.source === "login") ctx.logger.info("Logged in to AWS SSO");
+      return result.token.accessToken;
+    })();
+    tokens.set(instance.name, pending);
+    pending.catch(() => tokens.delete(instance.name));
+  }
+  return await pending;
+}
+
+/**
+ * The token manager of the selected instance. `ui` configures interactive logins; `false`
+ * builds one that never starts a login (logout, status checks).
+ */
+export async function tokenManager(
+  ctx: Context,
+  ui: LoginUiOptions | false,
+): Promise<TokenManager> {
+  const [settings, instance, store, http] = await Promise.all([
+    ctx.settings(),
+    ctx.instance(),
+    secureStore(ctx),
+    ctx.http(),
+  ]);
+  const [{ OidcClient }, { PortalClient }] = await Promise.all([
+    import("../../lib/sso/oidc_client.ts"),
+    import("../../lib/sso/portal_client.ts"),
+  ]);
+  const endpoints = ctx.endpointOptions();
+  const portal = new PortalClient(http, instance.ssoRegion, endpoints);
+  return new TokenManager({
+    instance,
+    workflow: settings.authWorkflow,
+    store,
+    oidc: new OidcClient(http, instance.ssoRegion, endpoints),
+    endpoints,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    lockPath: loginLockPath(ctx.paths.lockDir, instance.name),
+    onLockWait: (holder) =>
+      ctx.output.err(`Waiting for another aws-sso process to finish: ${holder}\n`),
+    login: ui === false ? undefined : loginInterface(ctx, settings, instance, ui),
+    portalLogout: (token) => portal.logout(token),
+    loginHint: loginHint(settings, instance),
+  });
+}
+
+function loginHint(settings: Settings, instance: SsoInstance): string {
+  return Object.keys(settings.ssoConfig).length > 1
+    ? `run "aws-sso login --sso ${instance.name}"`
+    : 'run "aws-sso login"';
+}
+
+function loginInterface(
+  ctx: Context,
+  settings: Settings,
+  instance: SsoInstance,
+  ui: LoginUiOptions,
+): LoginInterface {
+  const terminal = promptTerminal(ctx);
+  const opener = createUrlOpener({
+    action: ui.urlAction ?? ctx.globals.urlAction ?? instance.authUrlAction,
+    browser: settings.browser,
+    execCommand: settings.urlExecCommand,
+    container: { name: instance.name, color: "blue", icon: "fingerprint" },
+    notice: (text) => terminal.notice(text),
+    logger: ctx.logger,
+    launcher: realLauncher(new DenoCommandRunner({ path: ctx.env.PATH, os: Deno.build.os })),
+    os: Deno.build.os,
+    env: ctx.env,
+    home: ctx.paths.home,
+  });
+  return {
+    opener,
+    notify: (text) => terminal.notice(text),
+    redirectPort: ui.redirectPort,
+    pasteReader: ui.paste === true ? terminal.lineReader() : undefined,
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The run's secure store: the backend `SecureStore` names (stores/open_store.ts) behind the
+ * typed, locked {@link SecureStore}, opened once per run. The `file` store's password comes from
+ * `AWS_SSO_FILE_PASSWORD`, else from a prompt on the terminal.
+ *
+ * @module
+ */
+import { realFileIo } from "../../lib/atomic_file.ts";
+import { AwsSsoError } from "../../lib/errors.ts";
+import { expandHome } from "../../lib/paths.ts";
+import { SecureStore } from "../../lib/secure_store.ts";
+import type { PasswordSource } from "../../stores/backend.ts";
+import { DenoCommandRunner } from "../../stores/command_runner.ts";
+import { openBackend } from "../../stores/open_store.ts";
+import type { Context } from "../context.ts";
+import { promptTerminal } from "../tty.ts";
+
+/** How many times an empty new password is asked again before giving up. */
+const CREATE_ATTEMPTS = 3;
+
+/** `AWS_SSO_FILE_PASSWORD`, else a prompt without echo (asked twice when creating the store). */
+export function filePasswordSource(ctx: Context): PasswordSource {
+  return {
+    async password({ create, location }) {
+      const fromEnv = ctx.env.AWS_SSO_FILE_PASSWORD ?? "";
+      if (fromEnv !== "") {
+        ctx.logger.secret(fromEnv);
+        return fromEnv;
+      }
+      const terminal = promptTerminal(ctx);
+      const where = ctx.display(location);
+      if (!terminal.canPrompt) {
+        throw new AwsSsoError(
+          `Cannot unlock the encrypted SecureStore ${where}: no password given and no terminal to ask for one`,
+          { hints: ["set AWS_SSO_FILE_PASSWORD, or run aws-sso from a terminal"] },
+        );
+      }
+      const ask = async (prompt: string) => {
+        const answer = await terminal.readSecret(prompt);
+        if (answer === undefined) {
+          throw new AwsSsoError(
+            `Cannot unlock the encrypted SecureStore ${where}: no password given`,
+            {
+              hints: ["type the password, or set AWS_SSO_FILE_PASSWORD"],
+            },
+          );
+        }
+        ctx.logger.secret(answer);
+        return answer;
+      };
+      if (!create) {
+        const answer = await ask(`Enter the password of the encrypted SecureStore ${where}: `);
+        if (answer === "") {
+          throw new AwsSsoError("The password must not be empty", {
+            hints: ["type the password, or set AWS_SSO_FILE_PASSWORD"],
+          });
+        }
+        return answer;
+      }
+      for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
+        const first = await ask(`Select a password for the encrypted SecureStore ${where}: `);
+        if (first === "") {
+          terminal.notice("The password must not be empty.\n");
+          continue;
+        }
+        const second = await ask("Verify password: ");
+        if (second !== first) {
+          throw new AwsSsoError("The passwords do not match; nothing was saved", {
+            hints: ["run the command again and type the same password twice"],
+          });
+        }
+        return first;
+      }
+      throw new AwsSsoError("No password chosen: the password must not be empty", {
+        hints: ["run the command again, or set AWS_SSO_FILE_PASSWORD"],
+      });
+    },
+  };
+}
+
+/** Opens the configured store once per run. */
+export function secureStore(ctx: Context): Promise<SecureStore> {
+  return ctx.memo("secure-store", async () => {
+    const settings = await ctx.settings();
+    const passwordDir = ctx.env.PASSWORD_STORE_DIR ?? "";
+    const backend = await openBackend({
+      kind: settings.secureStore,
+      configDir: ctx.paths.configDir,
+      jsonStorePath: settings.jsonStore,
+      secretServiceCollection: settings.secretServiceCollection,
+      passwordStoreDir: passwordDir !== ""
+        ? expandHome(passwordDir, ctx.paths.home)
+        : `${ctx.paths.home}/.password-store`,
+      os: Deno.build.os,
+      runner: new DenoCommandRunner({ path: ctx.env.PATH, os: Deno.build.os }),
+      fileIo: realFileIo,
+      passwordSource: filePasswordSource(ctx),
+      warn: (message) => ctx.logger.warn(message),
+    });
+    return new SecureStore({
+      backend,
+      lockPath: ctx.paths.storeLock,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      onLockWait: (holder) =>
+        ctx.output.err(`Waiting for ${holder} to finish writing the secure store...\n`),
+    });
+  });
+}

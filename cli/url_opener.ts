@@ -1,0 +1,211 @@
+/**
+ * The URL actions (reference §7.3): open in a browser, print, copy to the clipboard, run
+ * `UrlExecCommand`, open in a Firefox / Granted container, or OSC 52. Used for the login URL
+ * and (later) the console URL; programs are started through an injected launcher so tests can
+ * record them.
+ *
+ * @module
+ */
+import { AwsSsoError } from "../lib/errors.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { UrlAction } from "../lib/settings/url_action.ts";
+import type { UrlOpener } from "../lib/sso/login_flow.ts";
+import { type ContainerSpec, containerUrl, execArgv, osc52 } from "../lib/url_action_format.ts";
+import { expandHome } from "../lib/paths.ts";
+import type { CommandRunner } from "../stores/backend.ts";
+
+/** Starts programs for the URL actions. */
+export interface ProcessLauncher {
+  /** Starts `program` without waiting for it (a browser); throws when it cannot start. */
+  spawnDetached(program: string, args: string[], env?: Record<string, string>): void;
+  /** Runs `program` with `input` on stdin and waits for it; output is discarded. */
+  runWithInput(program: string, args: string[], input: Uint8Array): Promise<number>;
+  /** True when `program` is on PATH. */
+  available(program: string): Promise<boolean>;
+}
+
+/** Options for {@link createUrlOpener}. */
+export interface UrlOpenerOptions {
+  /** What to do with URLs. */
+  action: UrlAction;
+  /** `Browser` / `--browser`. */
+  browser?: string;
+  /** `UrlExecCommand`. */
+  execCommand: string[];
+  /** Container for the container actions (login: instance name, blue, fingerprint). */
+  container: ContainerSpec;
+  /** Writes must-see text (stderr, or the terminal when stderr is captured). */
+  notice: (text: string) => void;
+  /** Logger for status lines. */
+  logger: Logger;
+  /** Starts programs. */
+  launcher: ProcessLauncher;
+  /** `Deno.build.os`. */
+  os: typeof Deno.build.os;
+  /** Environment snapshot (WSL, Wayland, HOME). */
+  env: Record<string, string>;
+  /** Home directory for `~` in programs. */
+  home: string;
+}
+
+/**
+ * The real launcher: detached children that outlive aws-sso and never hold its terminal.
+ * Clipboard tools get no stdout/stderr pipes: xclip and wl-copy fork a server that would keep
+ * them open.
+ */
+export function realLauncher(runner: Pick<CommandRunner, "available">): ProcessLauncher {
+  return {
+    available: (program) => runner.available(program),
+    async runWithInput(program, args, input) {
+      const child = new Deno.Command(program, {
+        args,
+        stdin: "piped",
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      const writer = child.stdin.getWriter();
+      try {
+        await writer.write(input);
+        await writer.close();
+      } catch {
+        // It exited without reading: its status says why.
+      }
+      return (await child.status).code;
+    },
+    spawnDetached(program, args, env) {
+      const child = new Deno.Command(program, {
+        args,
+        env,
+        stdin: "null",
+        stdout: "null",
+        stderr: "null",
+        detached: true,
+      }).spawn();
+      child.unref();
+      child.status.catch(() => {});
+    },
+  };
+}
+
+/** Builds the opener for one action. */
+export function createUrlOpener(options: UrlOpenerOptions): UrlOpener {
+  const { logger, notice } = options;
+  const print = (url: string) =>
+    notice(`Please open the following URL in your browser:\n\n${url}\n\n`);
+  const exec = (url: string) => {
+    const { program, args } = execArgv(options.execCommand, url, options.home);
+    try {
+      options.launcher.spawnDetached(program, args, { HOME: options.home });
+    } catch (e) {
+      throw new AwsSsoError(`Unable to run UrlExecCommand ${program}: ${(e as Error).message}`, {
+        cause: e,
+        hints: ["fix UrlExecCommand in config.yaml, or use --url-action print"],
+      });
+    }
+  };
+  return {
+    async open(url: string): Promise<void> {
+      switch (options.action) {
+        case "print":
+          print(url);
+          return;
+        case "printurl":
+          notice(`${url}\n`);
+          return;
+        case "ansi-osc52":
+          notice(osc52(url));
+          logger.info("Please open the URL copied to your clipboard.");
+          return;
+        case "clip":
+          return await copyToClipboard(options, url);
+        case "exec":
+          exec(url);
+          return;
+        case "granted-containers":
+        case "open-url-in-container":
+          exec(containerUrl(options.action, url, options.container, (m) => logger.warn(m)));
+          return;
+        case "open":
+          try {
+            openInBrowser(options, url);
+            logger.info("Opening URL in your browser");
+          } catch (e) {
+            logger.warn(`Unable to open the URL in a browser: ${(e as Error).message}`);
+            print(url);
+          }
+          return;
+      }
+    },
+  };
+}
+
+function openInBrowser(options: UrlOpenerOptions, url: string): void {
+  const { launcher, os, env } = options;
+  if (options.browser !== undefined && options.browser !== "") {
+    launcher.spawnDetached(expandHome(options.browser, options.home), [url]);
+    return;
+  }
+  switch (os) {
+    case "darwin":
+      launcher.spawnDetached("open", [url]);
+      return;
+    case "windows":
+      // Not `cmd /c start`: cmd would split the URL at every `&`.
+      launcher.spawnDetached("rundll32", ["url.dll,FileProtocolHandler", url]);
+      return;
+    default:
+      if (
+        (env.WSL_DISTRO_NAME ?? "") === "" && (env.DISPLAY ?? "") === "" &&
+        (env.WAYLAND_DISPLAY ?? "") === ""
+      ) {
+        // xdg-open without a display can only start a text browser, and ours has no terminal.
+        throw new Error("there is no graphical display (DISPLAY and WAYLAND_DISPLAY are unset)");
+      }
+      if ((env.WSL_DISTRO_NAME ?? "") !== "") {
+        try {
+          launcher.spawnDetached("wslview", [url]);
+          return;
+        } catch {
+          // wslu not installed: try xdg-open.
+        }
+      }
+      launcher.spawnDetached("xdg-open", [url]);
+  }
+}
+
+async function copyToClipboard(options: UrlOpenerOptions, url: string): Promise<void> {
+  const { launcher } = options;
+  const candidates: [string, string[]][] = options.os === "darwin"
+    ? [["pbcopy", []]]
+    : options.os === "windows"
+    ? [["clip.exe", []]]
+    : [
+      ...((options.env.WAYLAND_DISPLAY ?? "") !== ""
+        ? [["wl-copy", []] as [string, string[]]]
+        : []),
+      ["xclip", ["-selection", "clipboard"]],
+      ["xsel", ["--clipboard", "--input"]],
+      ...((options.env.WSL_DISTRO_NAME ?? "") !== ""
+        ? [["clip.exe", []] as [string, string[]]]
+        : []),
+    ];
+  for (const [program, args] of candidates) {
+    if (!await launcher.available(program)) continue;
+    const code = await launcher.runWithInput(program, args, new TextEncoder().encode(url));
+    if (code !== 0) {
+      throw new AwsSsoError(
+        `Unable to copy the URL to the clipboard: ${program} exited with ${code}`,
+        {
+          hints: ["use --url-action print"],
+        },
+      );
+    }
+    options.logger.info("Please open URL copied to clipboard.");
+    return;
+  }
+  throw new AwsSsoError("Unable to copy the URL to the clipboard: no clipboard program found", {
+    hints: options.os === "linux"
+      ? ["install wl-clipboard, xclip or xsel", "or use --url-action print"]
+      : ["use --url-action print"],
+  });
+}

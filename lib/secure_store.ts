@@ -1,0 +1,449 @@
+/**
+ * The typed secure store (reference §4.2, §4.5, §5.4): client registrations, SSO tokens, role
+ * credentials and the ECS server's secrets as JSON values in an opaque {@link SecretBackend}.
+ *
+ * Every write (put, delete, update) runs under the cross-process exclusive lock
+ * `<ConfigDir>/storage.lock` and re-reads the key it changes, so parallel processes never lose
+ * each other's updates (SPEC §2). Reads take no lock: backends replace values atomically.
+ * Every secret read or written is registered with the logger so that no log line can show it.
+ *
+ * @module
+ */
+import type { SecretBackend } from "../stores/backend.ts";
+import { normalizeAccountId } from "./account_id.ts";
+import type { Clock } from "./clock.ts";
+import { withLock } from "./file_lock.ts";
+import type { Logger } from "./logger.ts";
+
+/** An OIDC client registration, stored under `client-data:<Instance>` (reference §4.2). */
+export interface ClientRegistration {
+  /** OIDC client id. */
+  clientId: string;
+  /** OIDC client secret. */
+  clientSecret: string;
+  /** When the client id was issued, epoch seconds. */
+  clientIdIssuedAt: number;
+  /** When the client secret expires, epoch seconds. */
+  clientSecretExpiresAt: number;
+  /** Authorization endpoint AWS returned, when it did. */
+  authorizationEndpoint?: string;
+  /** Token endpoint AWS returned, when it did. */
+  tokenEndpoint?: string;
+  /** Grant types this client was registered with (added locally: AWS does not echo them). */
+  grantTypes?: string[];
+}
+
+/** An SSO access token, stored under `token-response:<Instance>` (reference §4.5). */
+export interface SsoToken {
+  /** The bearer token for the portal API. */
+  accessToken: string;
+  /** Lifetime in seconds as AWS returned it. */
+  expiresIn: number;
+  /** Expiry as UTC RFC3339 (`2025-01-02T03:04:05Z`), computed at receipt. */
+  expiresAt: string;
+  /** OIDC id token, when AWS returned one. */
+  IdToken?: string;
+  /** Refresh token, when the client has the refresh_token grant. */
+  RefreshToken?: string;
+  /** Token type, normally `Bearer`. */
+  tokenType?: string;
+}
+
+/** Cached role credentials, stored under `role-credentials:<RoleArn>` (reference §5.4). */
+export interface StoredRoleCredentials {
+  /** Role name. */
+  roleName: string;
+  /** 12-digit account id (stored as a number, as the reference does). */
+  accountId: string;
+  /** Access key id. */
+  accessKeyId: string;
+  /** Secret access key. */
+  secretAccessKey: string;
+  /** Session token. */
+  sessionToken: string;
+  /** Expiry, epoch milliseconds. */
+  expiration: number;
+  /** True when obtained by sts:AssumeRole from other role credentials (`Via`). */
+  roleChaining: boolean;
+}
+
+/** Store key names (the reference's, so a json store stays readable by both tools). */
+export const STORE_KEYS = {
+  /** Client registration of an SSO instance. */
+  clientData: (instance: string): string => `client-data:${instance}`,
+  /** SSO token of an SSO instance. */
+  token: (instance: string): string => `token-response:${instance}`,
+  /** Role credentials of a role ARN. */
+  roleCredentials: (arn: string): string => `role-credentials:${arn}`,
+  /** The ECS server's bearer token. */
+  ecsBearerToken: "ecs-bearer-token",
+  /** The ECS server's TLS private key (PEM). */
+  ecsPrivateKey: "ecs-private-key",
+  /** The ECS server's TLS certificate chain (PEM). */
+  ecsCertChain: "ecs-cert-chain",
+} as const;
+
+const ROLE_PREFIX = "role-credentials:";
+
+/** Options for {@link SecureStore}. */
+export interface SecureStoreOptions {
+  /** Where the bytes live. */
+  backend: SecretBackend;
+  /** `<ConfigDir>/storage.lock`. */
+  lockPath: string;
+  /** Time source for lock waits. */
+  clock: Clock;
+  /** Receives every secret (masked from then on) and warnings about damaged entries. */
+  logger: Logger;
+  /** Give up waiting for the store lock after this many ms (default 30 s). */
+  lockTimeoutMs?: number;
+  /** Called once when a write has waited 2 s for the lock, with the holder's description. */
+  onLockWait?: (holder: string) => void;
+}
+
+/** A value codec: parse returns undefined for data of the wrong shape. */
+interface Codec<T> {
+  parse(bytes: Uint8Array): T | undefined;
+  encode(value: T): Uint8Array;
+  secrets(value: T): (string | undefined)[];
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function jsonObject(bytes: Uint8Array): Record<string, unknown> | undefined {
+  try {
+    const v = JSON.parse(decoder.decode(bytes));
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function str(o: Record<string, unknown>, key: string): string | undefined {
+  const v = o[key];
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+function num(o: Record<string, unknown>, key: string): number | undefined {
+  const v = o[key];
+  if (typeof v === "number" && Number.isFinite(v)) return v;
+  if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
+}
+
+/** An expiry as RFC3339 text; epoch seconds or milliseconds (older writers) are converted. */
+function expiryText(v: unknown): string | undefined {
+  if (typeof v === "number" && Number.isFinite(v) && v > 0) {
+    return new Date(v < 1e12 ? v * 1000 : v).toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+  return typeof v === "string" && !Number.isNaN(Date.parse(v)) ? v : undefined;
+}
+
+/** Drops undefined fields so stored JSON and returned values stay compact. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+const registrationCodec: Codec<ClientRegistration> = {
+  parse(bytes) {
+    const o = jsonObject(bytes);
+    if (o === undefined) return undefined;
+    const clientId = str(o, "clientId");
+    const clientSecret = str(o, "clientSecret");
+    if (clientId === undefined || clientSecret === undefined) return undefined;
+    const grants = Array.isArray(o.grantTypes)
+      ? o.grantTypes.filter((g): g is string => typeof g === "string")
+      : undefined;
+    return compact({
+      clientId,
+      clientSecret,
+      clientIdIssuedAt: num(o, "clientIdIssuedAt") ?? 0,
+      clientSecretExpiresAt: num(o, "clientSecretExpiresAt") ?? 0,
+      authorizationEndpoint: str(o, "authorizationEndpoint"),
+      tokenEndpoint: str(o, "tokenEndpoint"),
+      grantTypes: grants,
+    });
+  },
+  encode: (v) => encoder.encode(JSON.stringify(compact(v))),
+  secrets: (v) => [v.clientSecret],
+};
+
+const tokenCodec: Codec<SsoToken> = {
+  parse(bytes) {
+    const o = jsonObject(bytes);
+    if (o === undefined) return undefined;
+    const accessToken = str(o, "accessToken");
+    const expiresAt = expiryText(o.expiresAt);
+    if (accessToken === undefined || expiresAt === undefined) return undefined;
+    return compact({
+      accessToken,
+      expiresIn: num(o, "expiresIn") ?? 0,
+      expiresAt,
+      IdToken: str(o, "IdToken"),
+      RefreshToken: str(o, "RefreshToken"),
+      tokenType: str(o, "tokenType"),
+    });
+  },
+  encode: (v) => encoder.encode(JSON.stringify(compact(v))),
+  secrets: (v) => [v.accessToken, v.RefreshToken, v.IdToken],
+};
+
+const roleCodec: Codec<StoredRoleCredentials> = {
+  parse(bytes) {
+    const o = jsonObject(bytes);
+    if (o === undefined) return undefined;
+    const accessKeyId = str(o, "accessKeyId");
+    const secretAccessKey = str(o, "secretAccessKey");
+    const sessionToken = str(o, "sessionToken");
+    const expiration = num(o, "expiration");
+    const rawAccount = o.accountId;
+    if (
+      accessKeyId === undefined || secretAccessKey === undefined || sessionToken === undefined ||
+      expiration === undefined ||
+      (typeof rawAccount !== "number" && typeof rawAccount !== "string")
+    ) {
+      return undefined;
+    }
+    let accountId: string;
+    try {
+      accountId = normalizeAccountId(rawAccount);
+    } catch {
+      return undefined;
+    }
+    return {
+      roleName: str(o, "roleName") ?? "",
+      accountId,
+      accessKeyId,
+      secretAccessKey,
+      sessionToken,
+      expiration,
+      roleChaining: o.roleChaining === true,
+    };
+  },
+  encode(v) {
+    // The reference stores the account id as a JSON number; 12 digits fit a double exactly.
+    return encoder.encode(JSON.stringify({ ...v, accountId: Number(v.accountId) }));
+  },
+  secrets: (v) => [v.secretAccessKey, v.sessionToken],
+};
+
+const textCodec: Codec<string> = {
+  parse: (bytes) => {
+    const text = decoder.decode(bytes);
+    return text === "" ? undefined : text;
+  },
+  encode: (v) => encoder.encode(v),
+  secrets: (v) => [v],
+};
+
+/** The typed, locked view of the secret backend every command uses. */
+export class SecureStore {
+  readonly #backend: SecretBackend;
+  readonly #options: SecureStoreOptions;
+  /** Serialises this process's writers before they compete for the file lock. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /** Wraps `options.backend`; nothing is read until first use. */
+  constructor(options: SecureStoreOptions) {
+    this.#backend = options.backend;
+    this.#options = options;
+  }
+
+  /** The backend kind (`file`, `json`, `secret-service`, ...). */
+  get kind(): string {
+    return this.#backend.kind;
+  }
+
+  /** The client registration of `instance`, if stored. */
+  getRegistration(instance: string): Promise<ClientRegistration | undefined> {
+    return this.#get(STORE_KEYS.clientData(instance), registrationCodec);
+  }
+
+  /** Stores the client registration of `instance`. */
+  putRegistration(instance: string, value: ClientRegistration): Promise<void> {
+    return this.#put(STORE_KEYS.clientData(instance), registrationCodec, value);
+  }
+
+  /** Deletes the client registration of `instance`; false when there was none. */
+  deleteRegistration(instance: string): Promise<boolean> {
+    return this.#delete(STORE_KEYS.clientData(instance));
+  }
+
+  /** The SSO token of `instance`, if stored. */
+  getToken(instance: string): Promise<SsoToken | undefined> {
+    return this.#get(STORE_KEYS.token(instance), tokenCodec);
+  }
+
+  /** Stores the SSO token of `instance`. */
+  putToken(instance: string, value: SsoToken): Promise<void> {
+    return this.#put(STORE_KEYS.token(instance), tokenCodec, value);
+  }
+
+  /** Deletes the SSO token of `instance`; false when there was none. */
+  deleteToken(instance: string): Promise<boolean> {
+    return this.#delete(STORE_KEYS.token(instance));
+  }
+
+  /** Read-modify-write of the token under the store lock; `fn` returning undefined deletes it. */
+  updateToken(
+    instance: string,
+    fn: (current: SsoToken | undefined) => SsoToken | undefined | Promise<SsoToken | undefined>,
+  ): Promise<SsoToken | undefined> {
+    return this.#update(STORE_KEYS.token(instance), tokenCodec, fn);
+  }
+
+  /** Cached credentials of `arn`, if stored. */
+  getRoleCredentials(arn: string): Promise<StoredRoleCredentials | undefined> {
+    return this.#get(STORE_KEYS.roleCredentials(arn), roleCodec);
+  }
+
+  /** Stores credentials of `arn`. */
+  putRoleCredentials(arn: string, value: StoredRoleCredentials): Promise<void> {
+    return this.#put(STORE_KEYS.roleCredentials(arn), roleCodec, value);
+  }
+
+  /** Deletes the credentials of `arn`; false when there were none. */
+  deleteRoleCredentials(arn: string): Promise<boolean> {
+    return this.#delete(STORE_KEYS.roleCredentials(arn));
+  }
+
+  /** Deletes the credentials of every ARN in `arns` under one lock; returns how many existed. */
+  deleteRoleCredentialsMany(arns: Iterable<string>): Promise<number> {
+    return this.#locked(async () => {
+      let n = 0;
+      for (const arn of arns) {
+        if (await this.#backend.delete(STORE_KEYS.roleCredentials(arn))) n++;
+      }
+      return n;
+    });
+  }
+
+  /** Read-modify-write of one role's credentials under the store lock. */
+  updateRoleCredentials(
+    arn: string,
+    fn: (
+      current: StoredRoleCredentials | undefined,
+    ) => StoredRoleCredentials | undefined | Promise<StoredRoleCredentials | undefined>,
+  ): Promise<StoredRoleCredentials | undefined> {
+    return this.#update(STORE_KEYS.roleCredentials(arn), roleCodec, fn);
+  }
+
+  /** ARNs that have cached credentials, sorted. */
+  async listRoleCredentialArns(): Promise<string[]> {
+    return (await this.#backend.keys())
+      .filter((k) => k.startsWith(ROLE_PREFIX))
+      .map((k) => k.slice(ROLE_PREFIX.length))
+      .sort();
+  }
+
+  /** The ECS server's bearer token, if stored. */
+  getEcsBearerToken(): Promise<string | undefined> {
+    return this.#get(STORE_KEYS.ecsBearerToken, textCodec);
+  }
+
+  /** Stores the ECS server's bearer token. */
+  putEcsBearerToken(value: string): Promise<void> {
+    return this.#put(STORE_KEYS.ecsBearerToken, textCodec, value);
+  }
+
+  /** Deletes the ECS server's bearer token. */
+  deleteEcsBearerToken(): Promise<boolean> {
+    return this.#delete(STORE_KEYS.ecsBearerToken);
+  }
+
+  /** Read-modify-write of the ECS bearer token (e.g. create one only if none exists yet). */
+  updateEcsBearerToken(
+    fn: (current: string | undefined) => string | undefined | Promise<string | undefined>,
+  ): Promise<string | undefined> {
+    return this.#update(STORE_KEYS.ecsBearerToken, textCodec, fn);
+  }
+
+  /** The ECS server's TLS private key (PEM), if stored. */
+  getEcsPrivateKey(): Promise<string | undefined> {
+    return this.#get(STORE_KEYS.ecsPrivateKey, textCodec);
+  }
+
+  /** Stores the ECS server's TLS private key (PEM). */
+  putEcsPrivateKey(value: string): Promise<void> {
+    return this.#put(STORE_KEYS.ecsPrivateKey, textCodec, value);
+  }
+
+  /** Deletes the ECS server's TLS private key. */
+  deleteEcsPrivateKey(): Promise<boolean> {
+    return this.#delete(STORE_KEYS.ecsPrivateKey);
+  }
+
+  /** The ECS server's TLS certificate chain (PEM), if stored. */
+  getEcsCertChain(): Promise<string | undefined> {
+    return this.#get(STORE_KEYS.ecsCertChain, textCodec);
+  }
+
+  /** Stores the ECS server's TLS certificate chain (PEM). */
+  putEcsCertChain(value: string): Promise<void> {
+    return this.#put(STORE_KEYS.ecsCertChain, textCodec, value);
+  }
+
+  /** Deletes the ECS server's TLS certificate chain. */
+  deleteEcsCertChain(): Promise<boolean> {
+    return this.#delete(STORE_KEYS.ecsCertChain);
+  }
+
+  /** Runs `fn` holding the store lock (for multi-key changes made with the methods above). */
+  withLock<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#locked(fn);
+  }
+
+  async #get<T>(key: string, codec: Codec<T>): Promise<T | undefined> {
+    const bytes = await this.#backend.get(key);
+    if (bytes === undefined) return undefined;
+    const value = codec.parse(bytes);
+    if (value === undefined) {
+      this.#options.logger.warn(`Ignoring a damaged entry in the secure store`, { key });
+      return undefined;
+    }
+    for (const s of codec.secrets(value)) this.#options.logger.secret(s);
+    return value;
+  }
+
+  #put<T>(key: string, codec: Codec<T>, value: T): Promise<void> {
+    for (const s of codec.secrets(value)) this.#options.logger.secret(s);
+    return this.#locked(() => this.#backend.set(key, codec.encode(value)));
+  }
+
+  #delete(key: string): Promise<boolean> {
+    return this.#locked(() => this.#backend.delete(key));
+  }
+
+  #update<T>(
+    key: string,
+    codec: Codec<T>,
+    fn: (current: T | undefined) => T | undefined | Promise<T | undefined>,
+  ): Promise<T | undefined> {
+    return this.#locked(async () => {
+      const current = await this.#get(key, codec);
+      const next = await fn(current);
+      if (next === undefined) {
+        if (current !== undefined) await this.#backend.delete(key);
+        return undefined;
+      }
+      for (const s of codec.secrets(next)) this.#options.logger.secret(s);
+      await this.#backend.set(key, codec.encode(next));
+      return next;
+    });
+  }
+
+  /** Runs `fn` after this process's earlier writers, holding the cross-process lock. */
+  #locked<T>(fn: () => Promise<T>): Promise<T> {
+    const run = async () =>
+      await withLock(this.#options.lockPath, {
+        purpose: "writing the secure store",
+        clock: this.#options.clock,
+        timeoutMs: this.#options.lockTimeoutMs ?? 30_000,
+        onWait: this.#options.onLockWait,
+      }, fn);
+    const result = this.#queue.then(run, run);
+    this.#queue = result.catch(() => {});
+    return result;
+  }
+}

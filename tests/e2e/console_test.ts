@@ -1,0 +1,369 @@
+/**
+ * `aws-sso console` as a user runs it, against the emulator's federation endpoint
+ * (`AWS_ENDPOINT_URL_SIGNIN`): the printed sign-in URL answers 302 to the console page, chained
+ * (`Via`) roles get no SessionDuration, credentials from the environment and `AWS_PROFILE` work,
+ * bad flags exit 2, container URL actions, and no secret in trace logs outside the URL.
+ */
+import assert from "node:assert/strict";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { type Emulator, startEmulator } from "../emulator/emulator.ts";
+import { queryEscape } from "../../lib/url_action_format.ts";
+import { type CliResult, runCli, tempHome, writeConfig } from "./run_cli.ts";
+
+const CONFIG_DIR = ".config/aws-sso";
+const ADMIN = "012345678901:AdministratorAccess";
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+interface World {
+  emu: Emulator;
+  home: string;
+  cli(args: string[], env?: Record<string, string>): Promise<CliResult>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** An emulator, a config (json store, plain profile names) and a signed-in session. */
+async function world(extra = ""): Promise<World> {
+  const emu = await startEmulator({ accounts: 3, rolesPerAccount: 2 });
+  const home = await tempHome();
+  await writeConfig(
+    home,
+    `SecureStore: json
+ProfileFormat: "{{ .AccountIdPad }}:{{ .RoleName }}"
+SSOConfig:
+  Default:
+    SSORegion: us-east-1
+    StartUrl: ${emu.startUrl}
+${extra}`,
+  );
+  const issued = emu.issueToken();
+  const expiresAt = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
+  await Deno.writeTextFile(
+    `${home}/${CONFIG_DIR}/store.json`,
+    JSON.stringify({
+      CreateTokenResponse: {
+        Default: {
+          accessToken: issued.accessToken,
+          expiresIn: 3600,
+          expiresAt,
+          tokenType: "Bearer",
+        },
+      },
+    }),
+    { mode: 0o600 },
+  );
+  return {
+    emu,
+    home,
+    cli: (args, env = {}) => runCli(args, { home, env: { ...emu.env, ...env } }),
+    async [Symbol.asyncDispose]() {
+      await emu.close();
+      await Deno.remove(home, { recursive: true });
+    },
+  };
+}
+
+/** The sign-in URL printed by `--url-action printurl` (the only line that is one). */
+function printedUrl(w: World, r: CliResult): string {
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, "", "stdout stays empty");
+  const lines = r.stderr.split("\n").filter((l) => l.startsWith(`${w.emu.url}/federation?`));
+  assert.equal(lines.length, 1, r.stderr);
+  return lines[0]!;
+}
+
+/** Opens the sign-in URL like a browser that does not follow the redirect. */
+async function signIn(url: string): Promise<{ status: number; location: string | null }> {
+  const res = await fetch(url, { redirect: "manual" });
+  await res.body?.cancel();
+  return { status: res.status, location: res.headers.get("location") };
+}
+
+/** Role credentials as `aws-sso process` prints them, as environment variables. */
+async function processCredentials(w: World, arn: string) {
+  const r = await w.cli(["process", "--arn", arn]);
+  assert.equal(r.code, 0, r.stderr);
+  const c = JSON.parse(r.stdout);
+  return {
+    AWS_ACCESS_KEY_ID: c.AccessKeyId as string,
+    AWS_SECRET_ACCESS_KEY: c.SecretAccessKey as string,
+    AWS_SESSION_TOKEN: c.SessionToken as string,
+  };
+}
+
+Deno.test({
+  name: "console --url-action printurl prints a sign-in URL that answers 302 to the console",
+  ...opts,
+  async fn() {
+    await using w = await world();
+    const r = await w.cli(["console", "-p", ADMIN, "--url-action", "printurl"]);
+    const url = printedUrl(w, r);
+    const params = new URL(url).searchParams;
+    assert.equal(params.get("Action"), "login");
+    assert.equal(params.get("Issuer"), w.emu.startUrl);
+    assert.equal(w.emu.counters["getSigninToken"], 1);
+    const { status, location } = await signIn(url);
+    assert.equal(status, 302);
+    assert.equal(location, "https://console.aws.amazon.com/console/home?region=us-east-1");
+  },
+});
+
+Deno.test({
+  name: "console honours --service with -r, and --destination paths, in the redirect",
+  ...opts,
+  async fn() {
+    await using w = await world();
+    const s3 = await w.cli([
+      "console",
+      "-p",
+      ADMIN,
+      "-u",
+      "printurl",
+      "--service",
+      "s3",
+      "-r",
+      "eu-west-1",
+    ]);
+    assert.deepEqual(await signIn(printedUrl(w, s3)), {
+      status: 302,
+      location: "https://console.aws.amazon.com/s3/home?region=eu-west-1",
+    });
+    const dest = "/ec2/home?region=us-west-2#Instances:";
+    const ec2 = await w.cli(["console", "-p", ADMIN, "-u", "printurl", "--destination", dest]);
+    assert.deepEqual(await signIn(printedUrl(w, ec2)), {
+      status: 302,
+      location: `https://console.aws.amazon.com${dest}`,
+    });
+  },
+});
+
+Deno.test({
+  name: "console uses the role's DefaultRegion, and AWS_DEFAULT_REGION over it",
+  ...opts,
+  async fn() {
+    await using w = await world(`    Accounts:
+      "012345678901":
+        DefaultRegion: ap-southeast-2
+`);
+    const own = await w.cli(["console", "-p", ADMIN, "-u", "printurl"]);
+    assert.equal(
+      (await signIn(printedUrl(w, own))).location,
+      "https://console.aws.amazon.com/console/home?region=ap-southeast-2",
+    );
+    const env = await w.cli(["console", "-p", ADMIN, "-u", "printurl"], {
+      AWS_DEFAULT_REGION: "sa-east-1",
+    });
+    assert.equal(
+      (await signIn(printedUrl(w, env))).location,
+      "https://console.aws.amazon.com/console/home?region=sa-east-1",
+    );
+  },
+});
+
+const VIA_CONFIG = `    Accounts:
+      "123456789012":
+        Roles:
+          Deployer:
+            Via: arn:aws:iam::012345678901:role/AdministratorAccess
+`;
+
+Deno.test({
+  name: "console for a chained (Via) role sends no SessionDuration and the emulator accepts it",
+  ...opts,
+  async fn() {
+    await using w = await world(VIA_CONFIG);
+    const r = await w.cli([
+      "console",
+      "-p",
+      "123456789012:Deployer",
+      "-u",
+      "printurl",
+      "-d",
+      "120",
+    ]);
+    const { status } = await signIn(printedUrl(w, r));
+    assert.equal(status, 302);
+    assert.equal(w.emu.counters["AssumeRole"], 1);
+    assert.equal(w.emu.counters["getSigninToken"], 1);
+  },
+});
+
+Deno.test({
+  name: "console with SSO credentials in the environment signs in as that role",
+  ...opts,
+  async fn() {
+    await using w = await world();
+    assert.equal((await w.cli(["cache"])).code, 0);
+    const env = await processCredentials(w, ADMIN);
+    w.emu.resetCounters();
+    const r = await w.cli(["console", "-u", "printurl", "-d", "30"], env);
+    assert.equal((await signIn(printedUrl(w, r))).status, 302);
+    assert.equal(w.emu.counters["GetCallerIdentity"], 1);
+    assert.equal(w.emu.counters["GetRoleCredentials"] ?? 0, 0, "the environment's creds were used");
+    const cache = JSON.parse(await Deno.readTextFile(`${w.home}/${CONFIG_DIR}/cache.json`));
+    assert.deepEqual(cache.SSO.Default.History, [
+      "arn:aws:iam::012345678901:role/AdministratorAccess",
+    ]);
+  },
+});
+
+Deno.test({
+  name: "console with a Via role's credentials from aws-sso process in the environment works",
+  ...opts,
+  async fn() {
+    await using w = await world(VIA_CONFIG);
+    const env = await processCredentials(w, "123456789012:Deployer");
+    assert.equal(w.emu.counters["AssumeRole"], 1);
+    const r = await w.cli(["console", "-u", "printurl", "-d", "240"], env);
+    assert.equal((await signIn(printedUrl(w, r))).status, 302);
+    const cache = JSON.parse(await Deno.readTextFile(`${w.home}/${CONFIG_DIR}/cache.json`));
+    assert.deepEqual(cache.SSO.Default.History, ["arn:aws:iam::123456789012:role/Deployer"]);
+  },
+});
+
+Deno.test({
+  name: "console with assumed-role credentials of a role not in the cache omits SessionDuration",
+  ...opts,
+  async fn() {
+    await using w = await world();
+    const sso = await processCredentials(w, ADMIN);
+    const sts = new STSClient({
+      region: "us-east-1",
+      endpoint: w.emu.url,
+      credentials: {
+        accessKeyId: sso.AWS_ACCESS_KEY_ID,
+        secretAccessKey: sso.AWS_SECRET_ACCESS_KEY,
+        sessionToken: sso.AWS_SESSION_TOKEN,
+      },
+    });
+    const assumed = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: "arn:aws:iam::123456789012:role/Deployer",
+        RoleSessionName: "console-test",
+      }),
+    );
+    sts.destroy();
+    const c = assumed.Credentials!;
+    const r = await w.cli(["console", "-u", "printurl"], {
+      AWS_ACCESS_KEY_ID: c.AccessKeyId!,
+      AWS_SECRET_ACCESS_KEY: c.SecretAccessKey!,
+      AWS_SESSION_TOKEN: c.SessionToken!,
+    });
+    assert.equal((await signIn(printedUrl(w, r))).status, 302);
+  },
+});
+
+Deno.test({
+  name: "console with AWS_PROFILE uses that cached profile, and names one it cannot find",
+  ...opts,
+  async fn() {
+    await using w = await world();
+    const ok = await w.cli(["console", "-u", "printurl"], { AWS_PROFILE: ADMIN });
+    assert.equal((await signIn(printedUrl(w, ok))).status, 302);
+    const missing = await w.cli(["console", "-u", "printurl"], { AWS_PROFILE: "nope" });
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /AWS_PROFILE=nope was not found in our cache/);
+  },
+});
+
+Deno.test({
+  name: "console takes the role from AWS_SSO_ROLE_ARN, and --prompt goes to the picker instead",
+  ...opts,
+  async fn() {
+    await using w = await world();
+    const env = { AWS_SSO_ROLE_ARN: `arn:aws:iam::${ADMIN.replace(":", ":role/")}` };
+    const r = await w.cli(["console", "-u", "printurl"], env);
+    assert.equal((await signIn(printedUrl(w, r))).status, 302);
+    // No terminal here: the picker refuses, which shows --prompt ignored the variable.
+    const prompt = await w.cli(["console", "-P", "-u", "printurl"], env);
+    assert.equal(prompt.code, 2, prompt.stderr);
+    assert.match(prompt.stderr, /stdin is not a terminal/);
+  },
+});
+
+Deno.test({
+  name: "console rejects a bad --duration, --destination or --region with exit 2 before any call",
+  ...opts,
+  async fn() {
+    await using w = await world();
+    const cases: [string[], RegExp][] = [
+      [["-d", "5"], /invalid --duration 5\. {2}Must be between 15 and 720/],
+      [["--duration", "721"], /invalid --duration 721\. {2}Must be between 15 and 720/],
+      [["-d", "abc"], /invalid --duration abc\./],
+      [["--destination", "https://evil.example.com/"], /invalid --destination/],
+      [["--destination", "/ec2/home", "--service", "s3"], /cannot be used together/],
+      [["-r", "not a region"], /invalid --region/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await w.cli(["console", "-p", ADMIN, "-u", "printurl", ...args]);
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.equal(r.stdout, "");
+    }
+    assert.deepEqual(w.emu.counters, {}, "no network call");
+  },
+});
+
+Deno.test({
+  name: "console opens container URLs with the profile name and the role's Color/Icon tags",
+  ...opts,
+  async fn() {
+    const out = await Deno.makeTempFile();
+    await using w = await world(`    Accounts:
+      "012345678901":
+        Roles:
+          AdministratorAccess:
+            Tags:
+              Color: red
+              Icon: dollar
+`);
+    const configFile = `${w.home}/${CONFIG_DIR}/config.yaml`;
+    await Deno.writeTextFile(
+      configFile,
+      // Every `%s` becomes the URL, so the script only refers to it as $0.
+      `UrlExecCommand: ["/bin/sh", "-c", "echo \\"$0\\" >> ${out}", "%s"]\n` +
+        await Deno.readTextFile(configFile),
+    );
+    for (const action of ["open-url-in-container", "granted-containers"]) {
+      await Deno.writeTextFile(out, "");
+      const r = await w.cli(["console", "-p", ADMIN, "-u", action]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, "");
+      let line = "";
+      for (let i = 0; i < 100 && line === ""; i++) {
+        line = (await Deno.readTextFile(out)).trim();
+        if (line === "") await new Promise((res) => setTimeout(res, 50));
+      }
+      const scheme = action === "granted-containers" ? "ext+granted-containers" : "ext+container";
+      const m = new RegExp(
+        `^${scheme.replace("+", "\\+")}:name=(.+)&url=(.+)&color=red&icon=dollar$`,
+      )
+        .exec(line);
+      assert.ok(m, line);
+      assert.equal(m[1], ADMIN);
+      const url = decodeURIComponent(m[2]!.replaceAll("+", " "));
+      assert.equal(queryEscape(url), m[2]);
+      assert.equal((await signIn(url)).status, 302);
+    }
+    await Deno.remove(out);
+  },
+});
+
+Deno.test({
+  name: "console at --level trace logs no secret; the sign-in token shows only in the URL",
+  ...opts,
+  async fn() {
+    await using w = await world();
+    const r = await w.cli(["console", "-p", ADMIN, "-u", "printurl", "--level", "trace"]);
+    const url = printedUrl(w, r);
+    const token = new URL(url).searchParams.get("SigninToken")!;
+    const secrets = w.emu.issuedSecrets();
+    assert.ok(secrets.includes(token), "the sign-in token is one of the emulator's secrets");
+    const rest = r.stderr.replace(url, "");
+    assert.match(rest, /TRACE|DEBUG/, "trace logging was on");
+    for (const s of secrets) {
+      assert.ok(!rest.includes(s), `a secret leaked into the logs: ${s.slice(0, 6)}...`);
+      assert.ok(!rest.includes(encodeURIComponent(s)), "an encoded secret leaked into the logs");
+      if (s !== token) assert.ok(!url.includes(encodeURIComponent(s)), "credentials in the URL");
+    }
+  },
+});
