@@ -15,7 +15,13 @@ import { listCommand, runDefaultList } from "./commands/list.ts";
 import { loginCommand } from "./commands/login.ts";
 import { logoutCommand } from "./commands/logout.ts";
 import { cacheCommand } from "./commands/cache.ts";
+import { consoleCommand } from "./commands/console.ts";
 import { tagsCommand } from "./commands/tags.ts";
+import { credentialsCommand } from "./commands/credentials.ts";
+import { evalCommand } from "./commands/eval.ts";
+import { execCommand } from "./commands/exec.ts";
+import { processCommand } from "./commands/process.ts";
+import { timeCommand } from "./commands/time.ts";
 import { versionCommand } from "./commands/version.ts";
 
 /** What commands get from the application: a Context for the invoked command, and the exit code. */
@@ -171,7 +177,13 @@ export function buildProgram(
   program.addCommand(loginCommand(app));
   program.addCommand(logoutCommand(app));
   program.addCommand(cacheCommand(app));
+  program.addCommand(consoleCommand(app));
+  program.addCommand(credentialsCommand(app));
+  program.addCommand(evalCommand(app));
+  program.addCommand(execCommand(app));
+  program.addCommand(processCommand(app));
   program.addCommand(tagsCommand(app));
+  program.addCommand(timeCommand(app));
   program.addCommand(versionCommand(app));
 
   program.action(async (commandName) => {

@@ -47,13 +47,17 @@ async function printList(ctx: Context, request: ListRequest): Promise<void> {
     import("../services/roles.ts"),
     import("../../lib/roles/list_view.ts"),
   ]);
+  // The header's token time is read while the cache loads.
+  const tokenAt = request.csv ? Promise.resolve(undefined) : ctx.instance().then(
+    (instance) => tokenExpiresAt(ctx, instance.name),
+    () => undefined,
+  );
   const loaded = await roleCache(ctx, { refreshIfExpired: request.refreshIfExpired });
   if (!request.refreshIfExpired && loaded.expired !== undefined) {
     ctx.logger.warn("Cache has expired.  Results may be out of date.");
     ctx.logger.debug(loaded.expired);
   }
   const fields = request.fields.length > 0 ? request.fields : loaded.settings.listFields;
-  const tokenAt = request.csv ? undefined : await tokenExpiresAt(ctx, loaded.instance.name);
   ctx.output.out(renderRoleList(loaded.roles.roles, {
     fields,
     sort: request.sort,
@@ -61,7 +65,7 @@ async function printList(ctx: Context, request: ListRequest): Promise<void> {
     prefix: request.prefix,
     csv: request.csv,
     sso: loaded.instance.name,
-    tokenExpiresAtMs: tokenAt,
+    tokenExpiresAtMs: await tokenAt,
     nowMs: ctx.clock.now(),
     formatTable,
   }));

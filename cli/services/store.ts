@@ -5,7 +5,12 @@
  *
  * @module
  */
-import { realFileIo } from "../../lib/atomic_file.ts";
+import { readTextFileIfExists, realFileIo, writeTextFileAtomic } from "../../lib/atomic_file.ts";
+import {
+  HOT_PATH_SNAPSHOT_FILE,
+  renderHotPathSnapshot,
+  type SnapshotStore,
+} from "../../lib/hot_path_snapshot.ts";
 import { AwsSsoError } from "../../lib/errors.ts";
 import { expandHome } from "../../lib/paths.ts";
 import { SecureStore } from "../../lib/secure_store.ts";
@@ -78,6 +83,26 @@ export function filePasswordSource(ctx: Context): PasswordSource {
   };
 }
 
+/**
+ * Records which store this config resolved to, for the credential_process hot path
+ * (cli/fast_process.ts). Best effort: a failure only costs the hot path.
+ */
+async function writeHotPathSnapshot(ctx: Context, store: SnapshotStore): Promise<void> {
+  try {
+    const stat = await Deno.stat(ctx.paths.configFile);
+    const mtimeMs = stat.mtime?.getTime();
+    if (mtimeMs === undefined) return;
+    const text = renderHotPathSnapshot(
+      { path: ctx.paths.configFile, mtimeMs, size: stat.size },
+      store,
+    );
+    const file = `${ctx.paths.configDir}/${HOT_PATH_SNAPSHOT_FILE}`;
+    if (await readTextFileIfExists(file) !== text) await writeTextFileAtomic(file, text);
+  } catch (e) {
+    ctx.logger.debug("could not write the hot-path snapshot", { reason: String(e) });
+  }
+}
+
 /** Opens the configured store once per run. */
 export function secureStore(ctx: Context): Promise<SecureStore> {
   return ctx.memo("secure-store", async () => {
@@ -92,10 +117,15 @@ export function secureStore(ctx: Context): Promise<SecureStore> {
         ? expandHome(passwordDir, ctx.paths.home)
         : `${ctx.paths.home}/.password-store`,
       os: Deno.build.os,
+      arch: Deno.build.arch,
       runner: new DenoCommandRunner({ path: ctx.env.PATH, os: Deno.build.os }),
       fileIo: realFileIo,
       passwordSource: filePasswordSource(ctx),
       warn: (message) => ctx.logger.warn(message),
+    });
+    await writeHotPathSnapshot(ctx, {
+      kind: backend.kind,
+      collection: backend.kind === "secret-service" ? settings.secretServiceCollection : undefined,
     });
     return new SecureStore({
       backend,

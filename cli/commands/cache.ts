@@ -1,0 +1,72 @@
+/**
+ * `aws-sso cache`: rediscover the accounts and roles from AWS now, whatever the cache's age
+ * (reference §1.5 cache), and print what changed.
+ *
+ * @module
+ */
+import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
+import { UsageError } from "../../lib/errors.ts";
+import type { Context } from "../context.ts";
+import type { App } from "../program.ts";
+import type { RefreshResult } from "../services/roles.ts";
+
+function threadsOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UsageError(`--threads must be a whole number of at least 1, not '${value}'`);
+  }
+  return n;
+}
+
+/**
+ * Extension point for `AutoConfigCheck` (reference §1.5 cache): after a refresh that added or
+ * deleted roles, bring the ~/.aws/config block of this instance up to date. The `setup profiles`
+ * work plugs in here.
+ */
+export async function autoConfigCheck(ctx: Context, result: RefreshResult): Promise<void> {
+  await Promise.resolve();
+  ctx.logger.info(
+    `AutoConfigCheck: ${result.added.length + result.deleted.length} role(s) changed; ` +
+      'run "aws-sso setup profiles" to update your AWS config file',
+  );
+}
+
+/** The lines `cache` prints for a refresh (none when nothing changed). */
+export function formatCacheDiff(result: Pick<RefreshResult, "added" | "deleted">): string {
+  if (result.added.length === 0 && result.deleted.length === 0) return "";
+  return [
+    `Updated cache: added=${result.added.length}, deleted=${result.deleted.length}`,
+    ...result.added.map((a) => `+ ${a}`),
+    ...result.deleted.map((d) => `- ${d}`),
+  ].join("\n") + "\n";
+}
+
+/** Builds the `cache` command. */
+export function cacheCommand(app: App): CommandUnknownOpts {
+  return new Command("cache")
+    .description("refresh the cached list of accounts and roles from AWS now")
+    .option("--no-config-check", "do not run AutoConfigCheck after the refresh")
+    .option("--silent", "log the changes instead of printing them")
+    .addOption(
+      new Option("--threads <n>", "parallel AWS calls (default: adaptive, or Threads)")
+        .argParser(threadsOption),
+    )
+    .action(async (opts, cmd) => {
+      const ctx = app.context(cmd);
+      const { refreshRoles } = await import("../services/roles.ts");
+      const result = await refreshRoles(ctx, {
+        threads: opts.threads,
+        pruneUnknownInstances: true,
+      });
+      const diff = formatCacheDiff(result);
+      if (opts.silent) {
+        for (const line of diff.split("\n").filter((l) => l !== "")) ctx.logger.info(line);
+      } else {
+        ctx.output.out(diff);
+      }
+      const changed = result.added.length + result.deleted.length > 0;
+      if (changed && opts.configCheck && result.loaded.settings.autoConfigCheck) {
+        await autoConfigCheck(ctx, result);
+      }
+    });
+}
