@@ -94,7 +94,11 @@ function trimSlash(url: string): string {
  * endpointFor("signin", "us-east-1"); // "https://us-east-1.signin.aws.amazon.com"
  * ```
  */
-export function endpointFor(service: Service, region: string, options: EndpointOptions = {}): string {
+export function endpointFor(
+  service: Service,
+  region: string,
+  options: EndpointOptions = {},
+): string {
   const override = options.overrides?.[service] ?? options.global;
   if (override !== undefined && override !== "") return trimSlash(override);
   if (region === "") throw new AwsSsoError(`cannot find the ${service} endpoint: no region given`);
@@ -121,5 +125,7 @@ export function endpointFor(service: Service, region: string, options: EndpointO
 
 /** The console home URL for a region. */
 export function consoleHomeUrl(ssoRegion: string, region: string): string {
-  return `https://${partitionOf(ssoRegion).consoleHost}/console/home?region=${encodeURIComponent(region)}`;
+  return `https://${partitionOf(ssoRegion).consoleHost}/console/home?region=${
+    encodeURIComponent(region)
+  }`;
 }

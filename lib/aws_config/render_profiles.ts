@@ -97,7 +97,9 @@ export function renderProfiles(
   let out = `${markers.begin}\n`;
   for (const role of sorted) {
     out += `\n[profile ${role.ProfileName}]\n`;
-    out += `credential_process = ${command} -S ${quoteInstance(instance)} process --arn ${role.Arn}\n`;
+    out += `credential_process = ${command} -S ${
+      quoteInstance(instance)
+    } process --arn ${role.Arn}\n`;
     if (role.DefaultRegion !== "") out += `region = ${role.DefaultRegion}\n`;
     for (const [key, value] of vars) out += `${key} = ${value}\n`;
   }
