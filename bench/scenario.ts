@@ -10,8 +10,20 @@
 export interface BenchCommand {
   /** Label in the results. */
   name: string;
-  /** Shell command line. */
+  /** Command line (split on spaces: no shell syntax, so hyperfine runs it without a shell). */
   command: string;
+  /** A goal checked against the median, e.g. `{ maxMedianMs: 150 }`. */
+  goal?: BenchGoal;
+}
+
+/** What a command's timing should achieve. */
+export interface BenchGoal {
+  /** Median at most this many ms. */
+  maxMedianMs?: number;
+  /** Median at most this multiple of the scenario's baseline median. */
+  maxRatioToBaseline?: number;
+  /** Median at least this many times faster than the named command's median. */
+  fasterThan?: { command: string; factor: number };
 }
 
 /** A prepared scenario. */
@@ -22,6 +34,10 @@ export interface BenchSetup {
   env: Record<string, string>;
   /** Stops servers and removes files. */
   cleanup(): Promise<void>;
+  /** Name of the command others are compared with (ratio column). */
+  baseline?: string;
+  /** Timed runs per command (default 30). */
+  runs?: number;
 }
 
 /** A benchmark scenario. */

@@ -9,8 +9,26 @@
  *
  * @module
  */
-import type { SnapshotStore } from "../lib/hot_path_snapshot.ts";
+import { realFileIo } from "../lib/atomic_file.ts";
+import { parseRoleArn, roleArn } from "../lib/arn.ts";
+import { formatCredentialProcess } from "../lib/creds/credential_process.ts";
+import {
+  HOT_PATH_SNAPSHOT_FILE,
+  parseHotPathSnapshot,
+  type SnapshotStore,
+} from "../lib/hot_path_snapshot.ts";
+import { resolvePaths } from "../lib/paths.ts";
 import type { SecretBackend } from "../stores/backend.ts";
+import { EncryptedFileBackend, fileStorePath } from "../stores/encrypted_file.ts";
+import { noKeyCache } from "../stores/key_cache.ts";
+import { SyscallKeyCache } from "../stores/keyring_syscall.ts";
+
+const COMMAND_RUNNER = "../stores/command_runner.ts";
+const SECRET_SERVICE = "../stores/secret_service.ts";
+const MACOS_KEYCHAIN = "../stores/macos_keychain.ts";
+type RunnerModule = typeof import("../stores/command_runner.ts");
+type SecretServiceModule = typeof import("../stores/secret_service.ts");
+type KeychainModule = typeof import("../stores/macos_keychain.ts");
 
 /** Role credentials are handed out from the store only with at least this much time left. */
 const REUSE_MIN_REMAINING_MS = 20 * 60_000;
@@ -53,19 +71,13 @@ async function openSnapshotBackend(
 ): Promise<((key: string) => Promise<Uint8Array | undefined>) | undefined> {
   switch (store.kind) {
     case "file": {
-      const [{ EncryptedFileBackend, fileStorePath }, { SyscallKeyCache }, { noKeyCache }, io] =
-        await Promise.all([
-          import("../stores/encrypted_file.ts"),
-          import("../stores/keyring_syscall.ts"),
-          import("../stores/key_cache.ts"),
-          import("../lib/atomic_file.ts"),
-        ]);
       const backend = new EncryptedFileBackend({
         path: fileStorePath(configDir),
-        fileIo: io.realFileIo,
+        fileIo: realFileIo,
         // Never ask: a locked store means the normal path must run (it can prompt).
         passwordSource: { password: () => Promise.reject(new Error("locked")) },
         keyCache: new SyscallKeyCache(noKeyCache, Deno.build.arch),
+        keyCacheId: store.keyCacheId,
       });
       return async (key) => {
         const read = await backend.getIfUnlocked(key);
@@ -75,14 +87,16 @@ async function openSnapshotBackend(
     }
     case "secret-service":
     case "keychain": {
-      const { DenoCommandRunner } = await import("../stores/command_runner.ts");
+      // Variable specifiers keep these modules out of the start-up graph of every `process`
+      // run (the compile task --includes them).
+      const { DenoCommandRunner }: RunnerModule = await import(COMMAND_RUNNER);
       const runner = new DenoCommandRunner({ path: env.PATH, os: Deno.build.os });
       let backend: SecretBackend;
       if (store.kind === "secret-service") {
-        const { SecretServiceBackend } = await import("../stores/secret_service.ts");
+        const { SecretServiceBackend }: SecretServiceModule = await import(SECRET_SERVICE);
         backend = new SecretServiceBackend({ runner, collection: store.collection });
       } else {
-        const { MacosKeychainBackend } = await import("../stores/macos_keychain.ts");
+        const { MacosKeychainBackend }: KeychainModule = await import(MACOS_KEYCHAIN);
         backend = new MacosKeychainBackend({ runner });
       }
       return (key) => backend.get(key);
@@ -104,11 +118,6 @@ export async function fastProcessPayload(
   try {
     const rawArn = plainProcessArn(argv);
     if (rawArn === undefined) return undefined;
-    const [{ resolvePaths }, { parseRoleArn, roleArn }, snapshotModule] = await Promise.all([
-      import("../lib/paths.ts"),
-      import("../lib/arn.ts"),
-      import("../lib/hot_path_snapshot.ts"),
-    ]);
     const home = env.HOME ?? env.USERPROFILE ?? "";
     if (home === "") return undefined;
     const paths = resolvePaths({
@@ -118,9 +127,9 @@ export async function fastProcessPayload(
       isDirectory,
     });
     const snapshotText = Deno.readTextFileSync(
-      `${paths.configDir}/${snapshotModule.HOT_PATH_SNAPSHOT_FILE}`,
+      `${paths.configDir}/${HOT_PATH_SNAPSHOT_FILE}`,
     );
-    const snapshot = snapshotModule.parseHotPathSnapshot(snapshotText);
+    const snapshot = parseHotPathSnapshot(snapshotText);
     if (snapshot === undefined || snapshot.config.path !== paths.configFile) return undefined;
     const stat = Deno.statSync(paths.configFile);
     if (stat.mtime?.getTime() !== snapshot.config.mtimeMs || stat.size !== snapshot.config.size) {
@@ -140,7 +149,6 @@ export async function fastProcessPayload(
     ) {
       return undefined;
     }
-    const { formatCredentialProcess } = await import("../lib/creds/credential_process.ts");
     return formatCredentialProcess({
       accessKeyId: c.accessKeyId,
       secretAccessKey: c.secretAccessKey,

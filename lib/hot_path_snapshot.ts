@@ -13,6 +13,8 @@ export interface SnapshotStore {
   kind: string;
   /** `SecretServiceCollection`, for the secret-service store. */
   collection?: string;
+  /** The `file` store's key-cache id (derived from its path; saves a hash per run). */
+  keyCacheId?: string;
 }
 
 /** The snapshot file's content. */
@@ -63,7 +65,9 @@ export function renderHotPathSnapshot(
     format: "aws-sso-hot-path",
     version: 1,
     config,
-    store: store.collection === undefined ? { kind: store.kind } : store,
+    store: Object.fromEntries(
+      Object.entries(store).filter(([, v]) => v !== undefined),
+    ) as unknown as SnapshotStore,
   };
   return JSON.stringify(snapshot, null, 2) + "\n";
 }

@@ -97,6 +97,8 @@ export interface EncryptedFileBackendOptions {
   keyCache?: KeyCache;
   /** PBKDF2 iterations for new stores and upgrades; at least {@link MIN_KDF_ITERATIONS}. */
   iterations?: number;
+  /** The key cache id when already known (saves a hash on the credential_process hot path). */
+  keyCacheId?: string;
 }
 
 /** The password-encrypted file store; mutations re-read the file and change only their key. */
@@ -127,6 +129,7 @@ export class EncryptedFileBackend implements SecretBackend {
     this.#passwords = options.passwordSource;
     this.#cache = options.keyCache ?? noKeyCache;
     this.#iterations = iterations;
+    this.#cacheId = options.keyCacheId;
   }
 
   /** The file this store uses. */
@@ -323,6 +326,11 @@ export class EncryptedFileBackend implements SecretBackend {
   async #keyCacheId(): Promise<string> {
     this.#cacheId ??= `aws-sso:${(await sha256Hex(this.#path)).slice(0, 32)}`;
     return this.#cacheId;
+  }
+
+  /** The name of this store's data key in the key cache (not secret; derived from the path). */
+  keyCacheId(): Promise<string> {
+    return this.#keyCacheId();
   }
 
   async #openItem(dataKey: CryptoKey, key: string, item: Sealed): Promise<Uint8Array> {

@@ -41,6 +41,19 @@ export const BINARY_PERMISSIONS: readonly string[] = [
   "--allow-ffi",
 ];
 
+/**
+ * Modules product code loads through a variable specifier, which `deno compile` cannot see:
+ * main.ts loads the command graph this way so that `deno run` does not load it before the
+ * credential_process hot path (cli/fast_process.ts) has had its chance, and the hot path loads
+ * the keyring backends this way for the same reason.
+ */
+export const INCLUDES: readonly string[] = [
+  "cli/app.ts",
+  "stores/command_runner.ts",
+  "stores/secret_service.ts",
+  "stores/macos_keychain.ts",
+];
+
 /** The entry module, relative to the repository root. */
 export const ENTRY = "main.ts";
 
@@ -62,6 +75,7 @@ export function compileArgs(options: { target?: string; output: string }): strin
     // Types are checked by `deno task check` before any build; the lockfile must not move.
     "--no-check",
     "--frozen",
+    ...INCLUDES.flatMap((module) => ["--include", module]),
     ...(options.target === undefined ? [] : ["--target", options.target]),
     "--output",
     output,

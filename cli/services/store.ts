@@ -16,6 +16,7 @@ import { expandHome } from "../../lib/paths.ts";
 import { SecureStore } from "../../lib/secure_store.ts";
 import type { PasswordSource } from "../../stores/backend.ts";
 import { DenoCommandRunner } from "../../stores/command_runner.ts";
+import { EncryptedFileBackend } from "../../stores/encrypted_file.ts";
 import { openBackend } from "../../stores/open_store.ts";
 import type { Context } from "../context.ts";
 import { promptTerminal } from "../tty.ts";
@@ -126,6 +127,7 @@ export function secureStore(ctx: Context): Promise<SecureStore> {
     await writeHotPathSnapshot(ctx, {
       kind: backend.kind,
       collection: backend.kind === "secret-service" ? settings.secretServiceCollection : undefined,
+      keyCacheId: backend instanceof EncryptedFileBackend ? await backend.keyCacheId() : undefined,
     });
     return new SecureStore({
       backend,

@@ -1,10 +1,12 @@
 /**
  * Holds what the compiled binary relies on: `deno compile` embeds the modules reachable from
- * main.ts (static imports and `import()` of string literals) and nothing else, so product code
- * must not locate files next to its own source (`import.meta.url` & co.), load modules by a
- * computed name, or import from tests/ (the emulator), bench/ or .github/.
+ * main.ts (static imports and `import()` of string literals) plus the task's `--include` list,
+ * and nothing else, so product code must not locate files next to its own source
+ * (`import.meta.url` & co.), load modules by a computed name unless that module is included, or
+ * import from tests/ (the emulator), bench/ or .github/.
  */
 import assert from "node:assert/strict";
+import { INCLUDES } from "../../.github/scripts/compile.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -58,9 +60,29 @@ Deno.test("no product code locates files relative to its own source (import.meta
   assert.deepEqual(found, [], "the compiled binary has no source tree to read from");
 });
 
-Deno.test("every dynamic import() in product code names its module with a string literal", () => {
-  const found = files.flatMap((f) => findings(f, texts.get(f)!, COMPUTED_IMPORT));
-  assert.deepEqual(found, [], "deno compile embeds only modules it can see");
+/** `import(NAME)` where `const NAME = "<relative path>"` is declared in the same file. */
+function constantImports(file: string, text: string): { line: string; target?: string }[] {
+  return findings(file, text, COMPUTED_IMPORT).map((line) => {
+    const name = line.match(/\bimport\(\s*([A-Za-z_$][\w$]*)\s*\)/)?.[1];
+    const spec = name === undefined
+      ? undefined
+      : text.match(new RegExp(`const\\s+${name}\\s*=\\s*["']([^"']+)["']`))?.[1];
+    const target = spec === undefined
+      ? undefined
+      : new URL(spec, `file://${root}${file}`).pathname.slice(root.length);
+    return { line, target };
+  });
+}
+
+Deno.test("every computed import() in product code loads a module the compile task includes", () => {
+  const found = files.flatMap((f) => constantImports(f, texts.get(f)!))
+    .filter((i) => i.target === undefined || !INCLUDES.includes(i.target))
+    .map((i) => i.line);
+  assert.deepEqual(found, [], "deno compile embeds only modules it can see or is told to include");
+});
+
+Deno.test("every module in the compile task's --include list exists", async () => {
+  for (const module of INCLUDES) assert.ok((await Deno.stat(root + module)).isFile, module);
 });
 
 Deno.test("product code starts no workers (they would need --include in the compile task)", () => {

@@ -1,0 +1,1 @@
+// The floor for whole-process timings: `deno run` of a script that does nothing.
