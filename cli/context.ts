@@ -8,11 +8,19 @@
 import type { EndpointOptions } from "../lib/aws/endpoints.ts";
 import type { HttpDeps } from "../lib/aws/json_client.ts";
 import type { Clock } from "../lib/clock.ts";
+import { readTextFileIfExists, writeTextFileAtomic } from "../lib/atomic_file.ts";
 import { AwsSsoError } from "../lib/errors.ts";
 import type { LogLevel } from "../lib/logger.ts";
 import { displayPath, type Paths, resolvePaths } from "../lib/paths.ts";
 import type { Settings, SsoInstance } from "../lib/settings/settings.ts";
+import {
+  readSettingsCache,
+  renderSettingsCache,
+  SETTINGS_CACHE_FILE,
+  type SettingsCacheKey,
+} from "../lib/settings/settings_cache.ts";
 import type { UrlAction } from "../lib/settings/url_action.ts";
+import buildInfo from "./build_info.json" with { type: "json" };
 import { ConsoleLogger, SecretRegistry } from "./log.ts";
 import type { Output } from "./output.ts";
 
@@ -166,9 +174,15 @@ export class Context {
   async #loadSettings(): Promise<Settings> {
     const file = this.paths.configFile;
     let text: string;
+    let stat: Deno.FileInfo;
     try {
+      stat = await Deno.stat(file);
+      if (stat.isDirectory) {
+        throw new AwsSsoError(`cannot read ${this.display(file)}: it is a directory`);
+      }
       text = await Deno.readTextFile(file);
     } catch (e) {
+      if (e instanceof AwsSsoError) throw e;
       if (e instanceof Deno.errors.NotFound) {
         throw new ConfigNotFoundError(`no config file found at ${this.display(file)}`, {
           hints: [
@@ -176,20 +190,36 @@ export class Context {
           ],
         });
       }
-      if (e instanceof Deno.errors.IsADirectory) {
-        throw new AwsSsoError(`cannot read ${this.display(file)}: it is a directory`);
-      }
       throw new AwsSsoError(`cannot read ${this.display(file)}: ${(e as Error).message}`, {
         cause: e,
       });
     }
-    const { loadSettings } = await import("../lib/settings/load_settings.ts");
-    const { settings, warnings } = loadSettings(text, {
+    const key: SettingsCacheKey = {
+      version: `${buildInfo.version}+${buildInfo.commit}`,
+      path: file,
+      size: stat.size,
+      mtimeMs: stat.mtime?.getTime() ?? -1,
       file: this.display(file),
       configDir: this.paths.configDir,
       home: this.paths.home,
       remoteSession: this.remoteSession,
-    });
+    };
+    const cacheFile = `${this.paths.configDir}/${SETTINGS_CACHE_FILE}`;
+    let loaded = key.mtimeMs < 0 || new TextEncoder().encode(text).length !== stat.size
+      ? undefined
+      : readSettingsCache(await readTextFileIfExists(cacheFile).catch(() => undefined) ?? "", key);
+    if (loaded === undefined) {
+      const { loadSettings } = await import("../lib/settings/load_settings.ts");
+      loaded = loadSettings(text, {
+        file: key.file,
+        configDir: key.configDir,
+        home: key.home,
+        remoteSession: key.remoteSession,
+      });
+      // Best effort: a read-only config directory only costs the next run a parse.
+      await writeTextFileAtomic(cacheFile, renderSettingsCache(key, loaded)).catch(() => {});
+    }
+    const { settings, warnings } = loaded;
     if (this.globals.level === undefined) this.logger.level = settings.logLevel;
     if (!this.globals.lines && settings.logLines) this.logger.lines = true;
     for (const w of warnings) this.logger.warn(w.message);
@@ -202,7 +232,7 @@ export class Context {
   /** The selected SSO instance (`--sso` / `$AWS_SSO`, else DefaultSSO, else the only one). */
   async instance(): Promise<SsoInstance> {
     const settings = await this.settings();
-    const { selectInstanceName } = await import("../lib/settings/load_settings.ts");
+    const { selectInstanceName } = await import("../lib/settings/select_instance.ts");
     const picked = selectInstanceName(settings, this.globals.sso);
     if ("error" in picked) throw new AwsSsoError(picked.error, { hints: [picked.hint] });
     const instance = settings.ssoConfig[picked.name];

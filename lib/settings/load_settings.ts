@@ -228,35 +228,14 @@ function expandTilde(path: string, home: string): string {
   return path === "~" ? home : path.startsWith("~/") ? home + path.slice(1) : path;
 }
 
-/** Parses config.yaml text into validated {@link Settings}. Throws ConfigError with a position. */
-export function loadSettings(text: string, options: LoadSettingsOptions): LoadedSettings {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const loader = new Loader(options.file, text, lines);
-  const firstError = doc.errors[0];
-  if (firstError !== undefined) {
-    const p = lines.linePos(firstError.pos[0]);
-    const message = firstError.message.split("\n")[0]?.replace(/\s*at line \d+, column \d+:?$/, "")
-      .trim() ?? "invalid YAML";
-    const tabHint = /tab/i.test(message) ? ["indent with spaces; YAML does not allow tabs"] : [];
-    throw new ConfigError(
-      options.file,
-      { line: p.line, column: p.col },
-      `YAML syntax error: ${message}`,
-      {
-        hints: tabHint,
-      },
-    );
-  }
-  const root = doc.contents as Node | null;
-  if (root === null || loader.isNull(root)) {
-    throw new ConfigError(options.file, {}, "the file is empty", {
-      hints: ['run "aws-sso setup wizard" to create a configuration'],
-    });
-  }
-  if (!isMap(root)) loader.fail(root, "the top level must be a map of settings (Key: value)");
-
-  const s: Settings = {
+/**
+ * The settings of an empty config: every default, no SSO instance (for commands that can run
+ * without config.yaml, such as `--aws-profile`).
+ */
+export function defaultSettings(
+  options: Pick<LoadSettingsOptions, "file" | "configDir" | "remoteSession">,
+): Settings {
+  return {
     file: options.file,
     ssoConfig: {},
     defaultSso: "Default",
@@ -287,6 +266,37 @@ export function loadSettings(text: string, options: LoadSettingsOptions): Loaded
     listFields: [...DEFAULT_LIST_FIELDS],
     envVarTags: [],
   };
+}
+
+/** Parses config.yaml text into validated {@link Settings}. Throws ConfigError with a position. */
+export function loadSettings(text: string, options: LoadSettingsOptions): LoadedSettings {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const loader = new Loader(options.file, text, lines);
+  const firstError = doc.errors[0];
+  if (firstError !== undefined) {
+    const p = lines.linePos(firstError.pos[0]);
+    const message = firstError.message.split("\n")[0]?.replace(/\s*at line \d+, column \d+:?$/, "")
+      .trim() ?? "invalid YAML";
+    const tabHint = /tab/i.test(message) ? ["indent with spaces; YAML does not allow tabs"] : [];
+    throw new ConfigError(
+      options.file,
+      { line: p.line, column: p.col },
+      `YAML syntax error: ${message}`,
+      {
+        hints: tabHint,
+      },
+    );
+  }
+  const root = doc.contents as Node | null;
+  if (root === null || loader.isNull(root)) {
+    throw new ConfigError(options.file, {}, "the file is empty", {
+      hints: ['run "aws-sso setup wizard" to create a configuration'],
+    });
+  }
+  if (!isMap(root)) loader.fail(root, "the top level must be a map of settings (Key: value)");
+
+  const s: Settings = defaultSettings(options);
   let ssoConfigNode: Node | undefined;
   let urlActionNode: Node | undefined;
   let profilesActionNode: Node | undefined;
@@ -634,24 +644,4 @@ function loadRole(loader: Loader, accountId: string, where: string, pair: Pair):
     ExternalId: (v) => (role.externalId = loader.string(v, "ExternalId") || undefined),
   });
   return role;
-}
-
-/** Thrown-free lookup of the instance to use: `--sso`/AWS_SSO, else DefaultSSO, else the only one. */
-export function selectInstanceName(
-  settings: Settings,
-  requested: string | undefined,
-): { name: string } | { error: string; hint: string } {
-  const names = Object.keys(settings.ssoConfig).sort();
-  const valid = `valid instances: ${names.join(", ")}`;
-  if (requested !== undefined && requested.trim() !== "") {
-    const r = requested.trim();
-    if (settings.ssoConfig[r] !== undefined) return { name: r };
-    return { error: `'${r}' is not a valid AWS SSO instance`, hint: valid };
-  }
-  if (settings.ssoConfig[settings.defaultSso] !== undefined) return { name: settings.defaultSso };
-  if (names.length === 1 && names[0] !== undefined) return { name: names[0] };
-  return {
-    error: `DefaultSSO '${settings.defaultSso}' is not a configured AWS SSO instance`,
-    hint: `use --sso <name> or set DefaultSSO; ${valid}`,
-  };
 }

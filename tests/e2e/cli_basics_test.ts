@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runCli, tempHome } from "./run_cli.ts";
+import { runCli, tempHome, writeConfig } from "./run_cli.ts";
 
 const home = await tempHome();
 
@@ -71,4 +71,24 @@ Deno.test("list --list-fields prints every field sorted by name", async () => {
     "SSO",
     "Via",
   ]);
+});
+
+Deno.test("config.yaml edits take effect at once and warnings show on every run", async () => {
+  const dir = await tempHome();
+  try {
+    const file = await writeConfig(
+      dir,
+      "SSOConfig:\n  Default:\n    SSORegion: us-east-1\n    StartUrl: https://x.awsapps.com/start\nUnknownKey: 1\n",
+    );
+    for (let run = 0; run < 2; run++) {
+      const r = await runCli(["tags"], { home: dir });
+      assert.match(r.stderr, /unknown key 'UnknownKey'/, `run ${run}`);
+    }
+    await Deno.writeTextFile(file, "SSOConfig: [\n");
+    const broken = await runCli(["tags"], { home: dir });
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /config\.yaml:\d+:\d+: YAML syntax error/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

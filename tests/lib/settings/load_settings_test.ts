@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { loadSettings, selectInstanceName } from "../../../lib/settings/load_settings.ts";
+import { loadSettings } from "../../../lib/settings/load_settings.ts";
+import { selectInstanceName } from "../../../lib/settings/select_instance.ts";
 import { ConfigError } from "../../../lib/errors.ts";
 
 const dir = new URL("../../testdata/config/", import.meta.url);
