@@ -11,6 +11,7 @@
  * @module
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
+import type { HttpDeps } from "../../lib/aws/json_client.ts";
 import type { SessionCredentials } from "../../lib/console_url.ts";
 import {
   AwsSsoError,
@@ -23,6 +24,11 @@ import type { Settings, SsoInstance } from "../../lib/settings/settings.ts";
 import { URL_ACTIONS } from "../../lib/settings/url_action.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
+import {
+  addAwsProfileOptions,
+  awsProfileConsole,
+  awsProfileRequest,
+} from "../services/aws_cli_profile.ts";
 
 /** What `console` signs in with. */
 interface ConsoleSession {
@@ -61,7 +67,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 /** Builds the `console` command. */
 export function consoleCommand(app: App): CommandUnknownOpts {
-  return new Command("console")
+  const consoleCmd = new Command("console")
     .description("open the AWS web console as a role (prints nothing on stdout)")
     .option(
       "-d, --duration <minutes>",
@@ -93,9 +99,13 @@ export function consoleCommand(app: App): CommandUnknownOpts {
     .option("--auto-login", "log in to AWS SSO in the browser when the session has expired")
     .action(async (opts, cmd) => {
       const ctx = app.context(cmd);
+      const awsProfile = awsProfileRequest(cmd);
+      const viaAwsProfile = awsProfile === undefined
+        ? undefined
+        : await awsProfileConsole(ctx, awsProfile);
       const [settings, instance, consoleUrl] = await Promise.all([
-        ctx.settings(),
-        ctx.instance(),
+        viaAwsProfile?.settings ?? ctx.settings(),
+        viaAwsProfile?.instance ?? ctx.instance(),
         import("../../lib/console_url.ts"),
       ]);
       const minutes = durationMinutes(opts.duration, settings, consoleUrl.checkConsoleDuration);
@@ -115,14 +125,16 @@ export function consoleCommand(app: App): CommandUnknownOpts {
       });
 
       const interactive = opts.autoLogin === true;
-      const session = await selectSession(ctx, {
-        prompt: opts.prompt === true,
-        profile: nonEmpty(opts.profile),
-        arn: nonEmpty(opts.arn),
-        account: nonEmpty(opts.account),
-        role: nonEmpty(opts.role),
-        interactive,
-      });
+      const session = viaAwsProfile !== undefined
+        ? await viaAwsProfile.session()
+        : await selectSession(ctx, {
+          prompt: opts.prompt === true,
+          profile: nonEmpty(opts.profile),
+          arn: nonEmpty(opts.arn),
+          account: nonEmpty(opts.account),
+          role: nonEmpty(opts.role),
+          interactive,
+        });
       if (session.chained && opts.duration !== undefined) {
         ctx.logger.debug(
           "role-chained credentials: AWS sets the console session length, --duration is not sent",
@@ -134,9 +146,17 @@ export function consoleCommand(app: App): CommandUnknownOpts {
         destination: opts.destination,
         service: opts.service,
       });
-      const url = await signinUrl(ctx, instance, session, minutes, destination);
+      const url = await signinUrl(
+        ctx,
+        instance,
+        session,
+        minutes,
+        destination,
+        viaAwsProfile?.http,
+      );
       await openUrl(ctx, settings, session, url);
     });
+  return addAwsProfileOptions(consoleCmd);
 }
 
 /** The selection inputs. */
@@ -262,13 +282,14 @@ async function signinUrl(
   session: ConsoleSession,
   minutes: number,
   destination: string,
+  httpDeps?: HttpDeps,
 ): Promise<string> {
   const [{ endpointFor }, { federationUrl, loginUrl }, { getSigninToken }, http] = await Promise
     .all([
       import("../../lib/aws/endpoints.ts"),
       import("../../lib/console_url.ts"),
       import("../../lib/aws/federation_client.ts"),
-      ctx.http(),
+      httpDeps ?? ctx.http(),
     ]);
   const federation = federationUrl(
     endpointFor("signin", instance.ssoRegion, ctx.endpointOptions()),

@@ -17,6 +17,11 @@ import {
 import { AwsSsoError, UsageError } from "../../lib/errors.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
+import {
+  addAwsProfileOptions,
+  awsProfileEnvVars,
+  awsProfileRequest,
+} from "../services/aws_cli_profile.ts";
 
 function exportFormat(ctx: Context, given: string | undefined): ExportFormat {
   if (given !== undefined) return given as ExportFormat;
@@ -41,7 +46,7 @@ async function configuredEnvVarTags(ctx: Context): Promise<string[]> {
 
 /** Builds the `eval` command. */
 export function evalCommand(app: App): CommandUnknownOpts {
-  return new Command("eval")
+  const evalCmd = new Command("eval")
     .description(
       'print shell statements that set a role\'s credentials: eval "$(aws-sso eval -p <profile>)"',
     )
@@ -69,6 +74,15 @@ export function evalCommand(app: App): CommandUnknownOpts {
         ctx.output.out(formatEnvExports(vars, format));
         return;
       }
+      const awsProfile = awsProfileRequest(cmd);
+      if (awsProfile !== undefined) {
+        const { vars } = await awsProfileEnvVars(ctx, awsProfile, {
+          noRegion: opts.region === false,
+          overwriteRegion: opts.overwriteRegion === true,
+        });
+        ctx.output.out(formatEnvExports(vars, format));
+        return;
+      }
       let args: { profile?: string; arn?: string; account?: string; role?: string };
       if (opts.refresh === true) {
         const current = ctx.env.AWS_SSO_ROLE_ARN ?? "";
@@ -88,7 +102,7 @@ export function evalCommand(app: App): CommandUnknownOpts {
         args = { profile: opts.profile, arn: opts.arn, account: opts.account, role: opts.role };
       } else {
         throw new UsageError(
-          "please specify --refresh, --clear, --profile, --arn, or --account and --role",
+          "please specify --refresh, --clear, --profile, --arn, --account and --role, or --aws-profile",
         );
       }
       const [{ selectRole, roleCredentials }, { roleEnvVars }] = await Promise.all([
@@ -103,4 +117,5 @@ export function evalCommand(app: App): CommandUnknownOpts {
       });
       ctx.output.out(formatEnvExports(vars, format));
     });
+  return addAwsProfileOptions(evalCmd);
 }

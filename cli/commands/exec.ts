@@ -10,10 +10,15 @@
  * @module
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
-import { CONFLICTING_ENV_VARS } from "../../lib/creds/env_vars.ts";
+import { CONFLICTING_ENV_VARS, type EnvVar } from "../../lib/creds/env_vars.ts";
 import { AwsSsoError, UsageError } from "../../lib/errors.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
+import {
+  addAwsProfileOptions,
+  awsProfileEnvVars,
+  awsProfileRequest,
+} from "../services/aws_cli_profile.ts";
 import type { RoleArgs } from "../services/creds.ts";
 
 const SELECTORS = ["profile", "arn", "account", "role"] as const;
@@ -129,7 +134,7 @@ async function runChild(
 
 /** Builds the `exec` command. */
 export function execCommand(app: App): CommandUnknownOpts {
-  return new Command("exec")
+  const exec = new Command("exec")
     .description("run a command (default: your shell) with a role's credentials in its environment")
     .addOption(
       new Option("-a, --arn <arn>", "role ARN (or <account>:<RoleName>)").env("AWS_SSO_ROLE_ARN"),
@@ -153,23 +158,29 @@ export function execCommand(app: App): CommandUnknownOpts {
       const ctx = app.context(cmd);
       const overwrite = opts.overwriteEnv === true;
       if (!overwrite) checkEnvironment(ctx);
-      const [{ selectRole, roleCredentials }, { recordRoleUse }] = await Promise.all([
-        import("../services/creds.ts"),
-        import("../services/roles.ts"),
-      ]);
-      const role = await selectRole(ctx, roleArgsFrom(cmd, opts), { allowPicker: true });
-      const creds = await roleCredentials(ctx, role);
-      try {
-        await recordRoleUse(ctx, role.Arn);
-      } catch (e) {
-        // History is a convenience: it must not keep the command from running.
-        ctx.logger.warn(`Unable to record the role in History: ${(e as Error).message}`);
+      const regionFlags = { noRegion: opts.region === false, overwriteRegion: overwrite };
+      const awsProfile = awsProfileRequest(cmd);
+      let vars: EnvVar[];
+      let arn: string;
+      if (awsProfile !== undefined) {
+        ({ vars, arn } = await awsProfileEnvVars(ctx, awsProfile, regionFlags));
+      } else {
+        const [{ selectRole, roleCredentials }, { recordRoleUse }] = await Promise.all([
+          import("../services/creds.ts"),
+          import("../services/roles.ts"),
+        ]);
+        const role = await selectRole(ctx, roleArgsFrom(cmd, opts), { allowPicker: true });
+        const creds = await roleCredentials(ctx, role);
+        try {
+          await recordRoleUse(ctx, role.Arn);
+        } catch (e) {
+          // History is a convenience: it must not keep the command from running.
+          ctx.logger.warn(`Unable to record the role in History: ${(e as Error).message}`);
+        }
+        const { roleEnvVars } = await import("../services/env.ts");
+        vars = await roleEnvVars(ctx, role, creds, regionFlags);
+        arn = role.Arn;
       }
-      const { roleEnvVars } = await import("../services/env.ts");
-      const vars = await roleEnvVars(ctx, role, creds, {
-        noRegion: opts.region === false,
-        overwriteRegion: overwrite,
-      });
       const env: Record<string, string> = {};
       for (const [name, value] of Object.entries(ctx.env)) {
         if (overwrite && name.startsWith("AWS_")) continue;
@@ -181,7 +192,8 @@ export function execCommand(app: App): CommandUnknownOpts {
       }
       const program = command ?? defaultCommand(ctx);
       if (program === "") throw new UsageError("no command to run");
-      ctx.logger.debug("running", { command: program, role: role.Arn });
+      ctx.logger.debug("running", { command: program, role: arn });
       app.setExitCode(await runChild(ctx, program, args, env));
     });
+  return addAwsProfileOptions(exec);
 }

@@ -9,10 +9,15 @@ import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-ty
 import { formatCredentialProcess } from "../../lib/creds/credential_process.ts";
 import { NotLoggedInError, UsageError } from "../../lib/errors.ts";
 import type { App } from "../program.ts";
+import {
+  addAwsProfileOptions,
+  awsProfileCredentials,
+  awsProfileRequest,
+} from "../services/aws_cli_profile.ts";
 
 /** Builds the `process` command. */
 export function processCommand(app: App): CommandUnknownOpts {
-  return new Command("process")
+  const processCmd = new Command("process")
     .description(
       "print role credentials as credential_process JSON (for ~/.aws/config profiles)",
     )
@@ -29,11 +34,21 @@ export function processCommand(app: App): CommandUnknownOpts {
     .option("--auto-login", "log in (browser) when there is no valid AWS SSO session")
     .action(async (opts, cmd) => {
       const ctx = app.context(cmd);
+      const awsProfile = awsProfileRequest(cmd);
+      if (awsProfile !== undefined) {
+        const { creds } = await awsProfileCredentials(ctx, awsProfile);
+        ctx.output.out(formatCredentialProcess(creds, {
+          tzOffsetMinutes: -new Date(creds.expiration).getTimezoneOffset(),
+        }));
+        return;
+      }
       if (
         opts.profile === undefined && opts.arn === undefined && opts.account === undefined &&
         opts.role === undefined
       ) {
-        throw new UsageError("please specify --arn, --profile, or --account and --role");
+        throw new UsageError(
+          "please specify --arn, --profile, --account and --role, or --aws-profile",
+        );
       }
       const { selectRole, roleCredentials } = await import("../services/creds.ts");
       const role = await selectRole(ctx, opts, {
@@ -56,4 +71,5 @@ export function processCommand(app: App): CommandUnknownOpts {
         tzOffsetMinutes: -new Date(creds.expiration).getTimezoneOffset(),
       }));
     });
+  return addAwsProfileOptions(processCmd);
 }

@@ -14,11 +14,12 @@ import {
 import { AwsSsoError } from "../../lib/errors.ts";
 import { expandHome } from "../../lib/paths.ts";
 import { SecureStore } from "../../lib/secure_store.ts";
+import type { Settings } from "../../lib/settings/settings.ts";
 import type { PasswordSource } from "../../stores/backend.ts";
 import { DenoCommandRunner } from "../../stores/command_runner.ts";
 import { EncryptedFileBackend } from "../../stores/encrypted_file.ts";
 import { openBackend } from "../../stores/open_store.ts";
-import type { Context } from "../context.ts";
+import { ConfigNotFoundError, type Context } from "../context.ts";
 import { promptTerminal } from "../tty.ts";
 
 /** How many times an empty new password is asked again before giving up. */
@@ -104,10 +105,37 @@ async function writeHotPathSnapshot(ctx: Context, store: SnapshotStore): Promise
   }
 }
 
+/** Options of {@link secureStore}. */
+export interface SecureStoreOptions {
+  /**
+   * Without config.yaml, open the auto-detected store in the default config directory instead
+   * of failing (the `--aws-profile` path, which needs no config.yaml).
+   */
+  configOptional?: boolean;
+}
+
+/** The store settings: config.yaml's, or (when allowed and there is none) the defaults. */
+async function storeSettings(
+  ctx: Context,
+  configOptional: boolean,
+): Promise<Pick<Settings, "secureStore" | "jsonStore" | "secretServiceCollection">> {
+  try {
+    return await ctx.settings();
+  } catch (e) {
+    if (!configOptional || !(e instanceof ConfigNotFoundError)) throw e;
+    // The defaults of lib/settings/load_settings.ts: SecureStore unset means auto-detect.
+    return {
+      secureStore: undefined,
+      jsonStore: ctx.paths.jsonStore,
+      secretServiceCollection: "awsssocli",
+    };
+  }
+}
+
 /** Opens the configured store once per run. */
-export function secureStore(ctx: Context): Promise<SecureStore> {
+export function secureStore(ctx: Context, options: SecureStoreOptions = {}): Promise<SecureStore> {
   return ctx.memo("secure-store", async () => {
-    const settings = await ctx.settings();
+    const settings = await storeSettings(ctx, options.configOptional === true);
     const passwordDir = ctx.env.PASSWORD_STORE_DIR ?? "";
     const backend = await openBackend({
       kind: settings.secureStore,
