@@ -14,7 +14,7 @@
 import type { Settings, SsoInstance } from "../../lib/settings/settings.ts";
 import type { UrlAction } from "../../lib/settings/url_action.ts";
 import type { LoginInterface } from "../../lib/sso/login_flow.ts";
-import { loginLockPath, TokenManager } from "../../lib/sso/token_manager.ts";
+import { loginLockPath, rfc3339Utc, TokenManager } from "../../lib/sso/token_manager.ts";
 import { DenoCommandRunner } from "../../stores/command_runner.ts";
 import type { Context } from "../context.ts";
 import { promptTerminal } from "../tty.ts";
@@ -64,6 +64,35 @@ export async function accessToken(ctx: Context, options: AccessTokenOptions = {}
     pending.catch(() => tokens.delete(instance.name));
   }
   return await pending;
+}
+
+/**
+ * Forgets the memoised token of the selected instance, so that the next {@link accessToken}
+ * reads the store again: a long-running `ecs server` picks up logins and refreshes made since.
+ */
+export async function forgetAccessToken(ctx: Context): Promise<void> {
+  const instance = await ctx.instance();
+  ctx.memo("auth:tokens", () => new Map<string, Promise<string>>()).delete(instance.name);
+}
+
+/**
+ * AWS SSO refused `token` (UnauthorizedException: the session was ended or revoked in AWS).
+ * Marks the stored copy expired, so the next run refreshes it or, when the session is gone,
+ * `aws-sso login` signs in again instead of answering "already logged in". Best effort.
+ */
+export async function tokenRejected(ctx: Context, token: string): Promise<void> {
+  try {
+    const [instance, store] = await Promise.all([ctx.instance(), secureStore(ctx)]);
+    await store.updateToken(
+      instance.name,
+      (t) => t !== undefined && t.accessToken === token ? { ...t, expiresAt: rfc3339Utc(0) } : t,
+    );
+    ctx.memo("auth:tokens", () => new Map<string, Promise<string>>()).delete(instance.name);
+  } catch (e) {
+    ctx.logger.debug("could not mark the refused SSO token expired", {
+      reason: (e as Error).message,
+    });
+  }
 }
 
 /**

@@ -1,0 +1,281 @@
+/**
+ * `aws-sso ecs server` (reference §12.1, SPEC §2 and §3.6): the ECS container-credentials
+ * endpoint in the foreground, on 127.0.0.1:4144 unless told otherwise.
+ *
+ * - Auth is on by default: the bearer token comes from the SecureStore, and a random one is
+ *   created and stored on first use (`aws-sso setup ecs auth` shows it). `--disable-auth` turns
+ *   it off, with a warning.
+ * - TLS when a certificate and key are stored (`setup ecs ssl`), unless `--disable-ssl`.
+ * - Loaded slots are refreshed by the server itself through the same store, SSO token and
+ *   per-role single-flight as `process` (lib/ecs/slot_store.ts).
+ * - SIGINT / SIGTERM stop it gracefully: requests in flight finish, then it exits 0.
+ *
+ * `--docker` (hidden) is the mode inside the container `ecs docker start` creates: listen on
+ * 0.0.0.0, read the token and TLS material from the security file, then delete it; no config.
+ *
+ * @module
+ */
+import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
+import { ECS_CONTAINER_SECURITY_FILE } from "../../lib/ecs/docker_container.ts";
+import type { EcsCredentialSource } from "../../lib/ecs/slot_store.ts";
+import { AwsSsoError, UsageError } from "../../lib/errors.ts";
+import type { Context } from "../context.ts";
+import type { App } from "../program.ts";
+
+/** How often due refreshes are looked for (a request also starts a due refresh). */
+const REFRESH_TICK_MS = 15_000;
+
+/** The port option value as a number (0: any free port). */
+export function parsePort(value: string, name = "--port"): number {
+  const n = /^\d{1,5}$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (!(n >= 0 && n <= 65535)) {
+    throw new UsageError(`invalid ${name} ${value}: expected a TCP port (1-65535)`);
+  }
+  return n;
+}
+
+function isLoopback(address: string): boolean {
+  const a = address.toLowerCase();
+  return a === "localhost" || a === "::1" || a === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(a);
+}
+
+/** Refreshes a slot's role through the run's secure store, SSO token and role provider. */
+function credentialSource(ctx: Context): EcsCredentialSource {
+  return {
+    async credentials({ arn }) {
+      const [{ forgetAccessToken }, { selectRole, roleCredentials }] = await Promise.all([
+        import("../services/auth.ts"),
+        import("../services/creds.ts"),
+      ]);
+      // The server runs for days: read the SSO token from the store again every time, so a
+      // refresh or login made by another aws-sso process is used.
+      await forgetAccessToken(ctx);
+      const role = await selectRole(ctx, { arn }, { allowPicker: false });
+      return await roleCredentials(ctx, role, { forceRefresh: false, interactive: false });
+    },
+  };
+}
+
+interface ServerSecrets {
+  token?: string;
+  cert?: string;
+  key?: string;
+}
+
+/** Reads (and deletes) the security file `ecs docker start` copied into the container. */
+async function dockerSecrets(ctx: Context): Promise<ServerSecrets> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(ECS_CONTAINER_SECURITY_FILE);
+  } catch (e) {
+    throw new AwsSsoError(
+      `Cannot read the ECS security file ${ECS_CONTAINER_SECURITY_FILE}: ${(e as Error).message}`,
+      { hints: ['start the container with "aws-sso ecs docker start"'], cause: e },
+    );
+  }
+  try {
+    await Deno.remove(ECS_CONTAINER_SECURITY_FILE);
+  } catch (e) {
+    ctx.logger.warn(`Cannot delete the ECS security file: ${(e as Error).message}`);
+  }
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new AwsSsoError(`The ECS security file is not JSON`, { cause: e });
+  }
+  const field = (name: string) => {
+    const v = parsed[name];
+    if (typeof v !== "string" || v === "") return undefined;
+    ctx.logger.secret(v);
+    return v;
+  };
+  return { token: field("bearerToken"), cert: field("certChain"), key: field("privateKey") };
+}
+
+async function storedSecrets(
+  ctx: Context,
+  opts: { disableAuth?: true; disableSsl?: true },
+): Promise<ServerSecrets> {
+  const { ecsBearerToken, ecsTlsMaterial } = await import("../services/ecs.ts");
+  const out: ServerSecrets = {};
+  if (opts.disableAuth !== true) {
+    const { token, created } = await ecsBearerToken(ctx, { create: true });
+    out.token = token;
+    if (created) {
+      ctx.logger.info(
+        'Created a random bearer token for the ECS server and saved it in the SecureStore; show it with "aws-sso setup ecs auth"',
+      );
+    }
+  }
+  if (opts.disableSsl !== true) Object.assign(out, await ecsTlsMaterial(ctx));
+  return out;
+}
+
+function logSecurity(ctx: Context, secrets: ServerSecrets, bindIp: string): void {
+  const log = ctx.logger;
+  if (secrets.token !== undefined) {
+    log.info(
+      'HTTP Auth: enabled (clients send AWS_CONTAINER_AUTHORIZATION_TOKEN="Bearer <token>"; ' +
+        '"aws-sso setup ecs auth" shows the token)',
+    );
+  } else {
+    log.warn(
+      "HTTP Auth: DISABLED. Any process that can reach this port can read your AWS credentials. " +
+        "Use 'aws-sso setup ecs auth' and drop --disable-auth to enable it",
+    );
+    if (!isLoopback(bindIp)) {
+      log.warn(
+        `HTTP Auth is disabled and the server listens on ${bindIp}: other machines can read your AWS credentials`,
+      );
+    }
+  }
+  if (secrets.cert !== undefined) log.info("SSL/TLS: enabled");
+  else log.info("SSL/TLS: disabled (use 'aws-sso setup ecs ssl' to enable it)");
+}
+
+/** Builds `ecs server`. */
+export function ecsServerCommand(app: App): CommandUnknownOpts {
+  return new Command("server")
+    .description(
+      "run the ECS container-credentials server in the foreground (stop it with Ctrl-C)",
+    )
+    .option("--bind-ip <ip>", "address to listen on", "127.0.0.1")
+    .addOption(
+      new Option("--port <port>", "TCP port to listen on (0: any free port)")
+        .env("AWS_SSO_ECS_PORT")
+        .default("4144"),
+    )
+    .option("-d, --default <profile>", "load this profile into the default slot at start")
+    .option(
+      "--disable-auth",
+      "accept requests without the bearer token (any local process can then read credentials)",
+    )
+    .option("--disable-ssl", "serve plain http even when a TLS certificate is stored")
+    .addOption(new Option("--docker", "run inside the ecs docker container").hideHelp())
+    .action(async (opts, cmd) => {
+      const ctx = app.context(cmd);
+      const docker = opts.docker === true;
+      const port = parsePort(
+        opts.port,
+        cmd.getOptionValueSource("port") === "env" ? "AWS_SSO_ECS_PORT" : "--port",
+      );
+      const bindIp = docker ? "0.0.0.0" : opts.bindIp.trim();
+      if (bindIp === "") throw new UsageError("invalid --bind-ip: it must not be empty");
+      const secrets = docker ? await dockerSecrets(ctx) : await storedSecrets(ctx, opts);
+      if (docker && opts.disableAuth === true) secrets.token = undefined;
+      if (docker && opts.disableSsl === true) {
+        secrets.cert = undefined;
+        secrets.key = undefined;
+      }
+      logSecurity(ctx, secrets, bindIp);
+      if (!isLoopback(bindIp) && !docker) {
+        ctx.logger.warn(`Listening on ${bindIp}, not on loopback: other machines can connect`);
+      }
+
+      const [{ EcsSlots }, { EcsHandler }] = await Promise.all([
+        import("../../lib/ecs/slot_store.ts"),
+        import("../../lib/ecs/handler.ts"),
+      ]);
+      const slots = new EcsSlots({
+        clock: ctx.clock,
+        logger: ctx.logger,
+        source: docker ? undefined : credentialSource(ctx),
+      });
+      if (opts.default !== undefined && opts.default !== "") {
+        const { selectRole, roleCredentials } = await import("../services/creds.ts");
+        const role = await selectRole(ctx, { profile: opts.default }, { allowPicker: false });
+        const creds = await roleCredentials(ctx, role);
+        slots.put(undefined, role.ProfileName !== "" ? role.ProfileName : opts.default, creds);
+        ctx.logger.info(`Loaded ${opts.default} into the default slot`);
+      }
+      const handler = new EcsHandler({
+        slots,
+        token: secrets.token,
+        clock: ctx.clock,
+        logger: ctx.logger,
+        loopbackOnly: isLoopback(bindIp),
+      });
+      await serve(ctx, { bindIp, port, secrets, slots, handler });
+    });
+}
+
+interface ServeParts {
+  bindIp: string;
+  port: number;
+  secrets: ServerSecrets;
+  slots: import("../../lib/ecs/slot_store.ts").EcsSlots;
+  handler: import("../../lib/ecs/handler.ts").EcsHandler;
+}
+
+async function serve(ctx: Context, p: ServeParts): Promise<void> {
+  const abort = new AbortController();
+  const tls = p.secrets.cert !== undefined && p.secrets.key !== undefined
+    ? { cert: p.secrets.cert, key: p.secrets.key }
+    : {};
+  const scheme = tls.cert === undefined ? "http" : "https";
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({
+      hostname: p.bindIp,
+      port: p.port,
+      signal: abort.signal,
+      ...tls,
+      onListen({ hostname, port }) {
+        const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+        ctx.logger.info(`ECS server listening on ${scheme}://${host}:${port}/`);
+      },
+      onError(e) {
+        ctx.logger.error(`ECS request failed: ${(e as Error).message}`);
+        return new Response('{"code":"500","message":"Internal error"}\n', {
+          status: 500,
+          headers: { "content-type": "application/json; charset=utf-8" },
+        });
+      },
+    }, (req, info) => p.handler.handle(req, info.remoteAddr.hostname));
+  } catch (e) {
+    if (e instanceof Deno.errors.AddrInUse) {
+      throw new AwsSsoError(`Cannot listen on ${p.bindIp}:${p.port}: the port is in use`, {
+        hints: ["stop the other ECS server, or choose another port with --port"],
+        cause: e,
+      });
+    }
+    throw new AwsSsoError(
+      `Cannot listen on ${p.bindIp}:${p.port}: ${(e as Error).message}`,
+      { cause: e },
+    );
+  }
+  const signals: Deno.Signal[] = Deno.build.os === "windows"
+    ? ["SIGINT", "SIGBREAK"]
+    : ["SIGINT", "SIGTERM"];
+  const stop = () => {
+    if (!abort.signal.aborted) ctx.logger.info("Stopping the ECS server");
+    abort.abort();
+  };
+  for (const s of signals) {
+    try {
+      Deno.addSignalListener(s, stop);
+    } catch {
+      // Not supported on this platform.
+    }
+  }
+  const tick = setInterval(() => {
+    p.slots.refreshDue().catch((e) =>
+      ctx.logger.error(`Refreshing the ECS slots failed: ${(e as Error).message}`)
+    );
+  }, REFRESH_TICK_MS);
+  try {
+    await server.finished;
+  } finally {
+    clearInterval(tick);
+    for (const s of signals) {
+      try {
+        Deno.removeSignalListener(s, stop);
+      } catch {
+        // Was never added.
+      }
+    }
+    await p.slots.close();
+  }
+  ctx.logger.info("ECS server stopped");
+}

@@ -1,0 +1,231 @@
+/**
+ * `aws-sso setup ecs auth|ssl` (reference §1.5): the ECS server's bearer token and TLS
+ * certificate, kept in the SecureStore.
+ *
+ * `setup ecs auth` with no flag prints the stored token on stdout (so a container's
+ * `AWS_CONTAINER_AUTHORIZATION_TOKEN="Bearer $(aws-sso setup ecs auth)"` works); `--rotate`
+ * stores a new random one; `--bearer-token <tok>` stores the given one — but a value on the
+ * command line is visible to other processes, so `--bearer-token -` reads it from stdin, and
+ * `--bearer-token` alone asks for it on the terminal without echo.
+ *
+ * @module
+ */
+import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
+import { bearerTokenProblem, newBearerToken } from "../../lib/ecs/bearer_token.ts";
+import { AwsSsoError, UsageError } from "../../lib/errors.ts";
+import type { Context } from "../context.ts";
+import type { App } from "../program.ts";
+
+// Loaded on use: the command graph is built on every run, and node:crypto (tls_pem.ts) and the
+// store modules cost start-up time.
+async function secureStore(ctx: Context) {
+  const { secureStore } = await import("../services/store.ts");
+  return await secureStore(ctx);
+}
+
+const RESTART_NOTE = "a running ECS server keeps the token it started with until restarted";
+
+/** The token from `--bearer-token [value]`: the value, stdin (`-`), or a prompt (no value). */
+async function tokenFromFlag(ctx: Context, value: string | true): Promise<string> {
+  if (typeof value === "string" && value !== "-") {
+    ctx.logger.secret(value);
+    ctx.logger.warn(
+      "A token on the command line is visible to other processes and kept in shell history; " +
+        "prefer --bearer-token - (stdin) or --bearer-token alone (prompt)",
+    );
+    return value;
+  }
+  if (value === true && ctx.output.stdinIsTerminal) {
+    const { promptTerminal } = await import("../tty.ts");
+    const answer = await promptTerminal(ctx).readSecret("ECS bearer token: ");
+    if (answer === undefined) throw new AwsSsoError("no bearer token provided");
+    ctx.logger.secret(answer);
+    return answer;
+  }
+  const text = await new Response(Deno.stdin.readable).text();
+  const token = text.replace(/\r?\n$/, "");
+  ctx.logger.secret(token);
+  return token;
+}
+
+function authCommand(app: App): CommandUnknownOpts {
+  return new Command("auth")
+    .description(
+      "show, set, rotate or delete the ECS server's bearer token (no option: print it)",
+    )
+    .addOption(
+      new Option(
+        "-t, --bearer-token [token]",
+        "store this token; '-' reads it from stdin, no value asks on the terminal",
+      ).conflicts(["delete", "rotate"]),
+    )
+    .addOption(
+      new Option("-d, --delete", "delete the token (the next ecs server creates a new one)")
+        .conflicts(["rotate"]),
+    )
+    .option("--rotate", "replace the token with a new random one")
+    .action(async (opts, cmd) => {
+      const ctx = app.context(cmd);
+      const store = await secureStore(ctx);
+      if (opts.bearerToken !== undefined) {
+        const token = await tokenFromFlag(ctx, opts.bearerToken);
+        const problem = bearerTokenProblem(token);
+        if (problem !== undefined) throw new UsageError(problem);
+        await store.putEcsBearerToken(token);
+        ctx.logger.info(`Stored the ECS bearer token; ${RESTART_NOTE}`);
+        return;
+      }
+      if (opts.delete === true) {
+        const had = await store.deleteEcsBearerToken();
+        ctx.logger.info(
+          had
+            ? "Deleted the ECS bearer token; the next ecs server creates a new one (use " +
+              "--disable-auth to run without)"
+            : "No ECS bearer token was stored",
+        );
+        return;
+      }
+      if (opts.rotate === true) {
+        const token = newBearerToken();
+        ctx.logger.secret(token);
+        await store.putEcsBearerToken(token);
+        ctx.logger.info(
+          `Stored a new random ECS bearer token; ${RESTART_NOTE}. Show it with "aws-sso setup ecs auth"`,
+        );
+        return;
+      }
+      const token = await store.getEcsBearerToken();
+      if (token === undefined) {
+        throw new AwsSsoError("no ECS bearer token is stored", {
+          hints: [
+            'run "aws-sso ecs server" (it creates one), or "aws-sso setup ecs auth --rotate"',
+          ],
+        });
+      }
+      ctx.output.out(`${token}\n`);
+    });
+}
+
+async function readPem(ctx: Context, path: string, what: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    throw new AwsSsoError(`Cannot read the ${what} ${ctx.display(path)}: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+}
+
+function sslCommand(app: App): CommandUnknownOpts {
+  return new Command("ssl")
+    .description("store, print or delete the ECS server's TLS certificate and private key")
+    .option("-c, --certificate <file>", "TLS certificate (chain) in PEM format")
+    .option("-k, --private-key <file>", "its private key in PEM PKCS#8 format (unencrypted)")
+    .addOption(
+      new Option("-d, --delete", "delete the certificate and the key").conflicts([
+        "print",
+        "certificate",
+        "privateKey",
+      ]),
+    )
+    .addOption(
+      new Option("-p, --print", "print the stored certificate").conflicts([
+        "certificate",
+        "privateKey",
+      ]),
+    )
+    .addOption(new Option("--force", "store the certificate despite the warnings").hideHelp())
+    .action(async (opts, cmd) => {
+      const ctx = app.context(cmd);
+      if (opts.delete === true) {
+        const store = await secureStore(ctx);
+        const hadCert = await store.deleteEcsCertChain();
+        const hadKey = await store.deleteEcsPrivateKey();
+        const removed = hadCert || hadKey;
+        ctx.logger.info(
+          removed
+            ? "Deleted the ECS server's TLS certificate and key: it serves plain http from its next start"
+            : "No TLS certificate or key was stored",
+        );
+        return;
+      }
+      if (opts.print === true) {
+        const cert = await (await secureStore(ctx)).getEcsCertChain();
+        if (cert === undefined) throw new AwsSsoError("no certificate found");
+        ctx.output.out(cert.endsWith("\n") ? cert : `${cert}\n`);
+        return;
+      }
+      if (opts.certificate === undefined) {
+        if (opts.privateKey !== undefined) {
+          throw new UsageError("--private-key needs --certificate");
+        }
+        throw new UsageError(
+          "please specify --certificate (with --private-key), --print or --delete",
+        );
+      }
+      const { checkCertificatePem, checkPrivateKeyPem } = await import(
+        "../../lib/ecs/tls_pem.ts"
+      );
+      const cert = await readPem(ctx, opts.certificate, "certificate");
+      const certCheck = checkCertificatePem(cert);
+      if (!certCheck.ok) {
+        throw new AwsSsoError(
+          `${ctx.display(opts.certificate)} is not a usable certificate: ${certCheck.problem}`,
+        );
+      }
+      const key = opts.privateKey === undefined
+        ? undefined
+        : await readPem(ctx, opts.privateKey, "private key");
+      if (key !== undefined) {
+        ctx.logger.secret(key);
+        const keyCheck = checkPrivateKeyPem(key, cert);
+        if (!keyCheck.ok) {
+          throw new AwsSsoError(
+            `${ctx.display(opts.privateKey!)} is not a usable private key: ${keyCheck.problem}`,
+          );
+        }
+      }
+      if (opts.force !== true) {
+        ctx.logger.warn(
+          "TLS for the ECS server is experimental: the AWS SDKs and CLI only trust certificates " +
+            "from public CAs for this endpoint (aws-sso-cli issue #936, aws/aws-sdk#774)",
+        );
+        ctx.logger.warn(
+          "With TLS on, most AWS clients will fail to get credentials from the ECS server; " +
+            "aws-sso's own ecs commands trust the stored certificate",
+        );
+        throw new AwsSsoError("Use `--force` to continue anyways.");
+      }
+      if (certCheck.notAfterMs <= ctx.clock.now()) {
+        ctx.logger.warn("The certificate has expired");
+      }
+      if (certCheck.ca) {
+        ctx.logger.warn(
+          "The certificate is a CA certificate (basicConstraints CA:TRUE): TLS clients, aws-sso's " +
+            "included, refuse it as a server certificate; make one with CA:FALSE",
+        );
+      }
+      const store = await secureStore(ctx);
+      if (key !== undefined) await store.putEcsPrivateKey(key);
+      await store.putEcsCertChain(cert);
+      if (key === undefined) {
+        const stored = await store.getEcsPrivateKey();
+        if (stored === undefined) {
+          ctx.logger.warn(
+            "No private key is stored: TLS stays off until you add one with --private-key",
+          );
+        } else if (!checkPrivateKeyPem(stored, cert).ok) {
+          ctx.logger.warn("The stored private key does not belong to this certificate");
+        }
+      }
+      ctx.logger.info("Stored the ECS server's TLS certificate" + (key ? " and key" : ""));
+    });
+}
+
+/** Builds the `setup ecs` group. */
+export function setupEcsCommand(app: App): CommandUnknownOpts {
+  return new Command("ecs")
+    .description("set up the ECS server: bearer token (auth) and TLS certificate (ssl)")
+    .addCommand(authCommand(app))
+    .addCommand(sslCommand(app)) as unknown as CommandUnknownOpts;
+}
