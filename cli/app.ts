@@ -5,7 +5,7 @@
  */
 import { CommanderError } from "@commander-js/extra-typings";
 import { UsageError } from "../lib/errors.ts";
-import { type ContextDeps, systemClock } from "./context.ts";
+import { ConfigNotFoundError, type Context, type ContextDeps, systemClock } from "./context.ts";
 import { SecretRegistry } from "./log.ts";
 import { terminalOutput } from "./output.ts";
 import { buildProgram } from "./program.ts";
@@ -36,7 +36,16 @@ export async function run(argv: string[], deps?: Partial<ContextDeps>): Promise<
     clock: deps?.clock ?? systemClock,
     secrets: deps?.secrets ?? new SecretRegistry(),
   };
-  const state = { exitCode: EXIT.ok as number };
+  // The shell asks for completions (bash `complete -C`, zsh bashcompinit, the fish wrapper).
+  if ((env.COMP_LINE ?? "") !== "") {
+    const { runCompletion } = await import("./completion.ts");
+    return await runCompletion(argv, full, buildProgram(full, { exitCode: EXIT.ok }));
+  }
+  return await runOnce(argv, full, true);
+}
+
+async function runOnce(argv: string[], full: ContextDeps, firstRun: boolean): Promise<number> {
+  const state: { exitCode: number; lastContext?: Context } = { exitCode: EXIT.ok };
   let program;
   try {
     program = buildProgram(full, state);
@@ -52,6 +61,24 @@ export async function run(argv: string[], deps?: Partial<ContextDeps>): Promise<
         debug: false,
         secrets: full.secrets,
       });
+    }
+    // No config.yaml yet and someone at a terminal: ask for one, then run the command (§1.3).
+    const ctx = state.lastContext;
+    if (e instanceof ConfigNotFoundError && firstRun && ctx !== undefined) {
+      const { canPrompt } = await import("./prompts.ts");
+      if (canPrompt(ctx)) {
+        try {
+          ctx.logger.warn("No config file found!  Will now prompt you for a basic config...");
+          const { runWizard } = await import("./commands/setup_wizard.ts");
+          await runWizard(ctx, { advanced: false });
+        } catch (wizardError) {
+          return reportError(wizardError, full.output, {
+            debug: wantsDebug(argv),
+            secrets: full.secrets,
+          });
+        }
+        return await runOnce(argv, full, false);
+      }
     }
     return reportError(e, full.output, { debug: wantsDebug(argv), secrets: full.secrets });
   }

@@ -23,6 +23,11 @@ import { execCommand } from "./commands/exec.ts";
 import { processCommand } from "./commands/process.ts";
 import { timeCommand } from "./commands/time.ts";
 import { versionCommand } from "./commands/version.ts";
+import { setupCommand } from "./commands/setup.ts";
+import { configCommand } from "./commands/setup_profiles.ts";
+import { installCompletionsCommand } from "./commands/setup_completions.ts";
+import { doctorCommand } from "./commands/doctor.ts";
+import { ecsCommand } from "./commands/ecs.ts";
 
 /** What commands get from the application: a Context for the invoked command, and the exit code. */
 export interface App {
@@ -141,7 +146,7 @@ export function resolveGlobals(command: CommandUnknownOpts): GlobalOptions {
 /** Builds the whole command tree. */
 export function buildProgram(
   deps: ContextDeps,
-  state: { exitCode: number },
+  state: { exitCode: number; lastContext?: Context },
 ): CommandUnknownOpts {
   const contexts = new Map<CommandUnknownOpts, Context>();
   const app: App = {
@@ -151,6 +156,7 @@ export function buildProgram(
         ctx = new Context(resolveGlobals(command), deps);
         contexts.set(command, ctx);
       }
+      state.lastContext = ctx;
       return ctx;
     },
     setExitCode(code) {
@@ -185,6 +191,11 @@ export function buildProgram(
   program.addCommand(tagsCommand(app));
   program.addCommand(timeCommand(app));
   program.addCommand(versionCommand(app));
+  program.addCommand(setupCommand(app));
+  program.addCommand(doctorCommand(app));
+  program.addCommand(ecsCommand(app));
+  program.addCommand(configCommand(app));
+  program.addCommand(installCompletionsCommand(app));
 
   program.action(async (commandName) => {
     if (commandName !== undefined) {

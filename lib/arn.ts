@@ -67,6 +67,16 @@ export function parseRoleArn(input: string): RoleRef {
 
 function invalidArn(input: string): InvalidArnError {
   return new InvalidArnError(
-    `invalid role ARN '${input}': expected arn:aws:iam::<account id>:role/<RoleName> or <account id>:<RoleName>`,
+    `invalid role ARN ${shown(input)}: expected arn:aws:iam::<account id>:role/<RoleName> or <account id>:<RoleName>`,
   );
+}
+
+/** User input as one short line for a message: control characters escaped, long text cut. */
+function shown(input: string): string {
+  let out = "";
+  for (const c of input.length > 100 ? input.slice(0, 100) : input) {
+    const code = c.charCodeAt(0);
+    out += code < 0x20 || code === 0x7f ? JSON.stringify(c).slice(1, -1) : c;
+  }
+  return `'${out}${input.length > 100 ? "..." : ""}'`;
 }

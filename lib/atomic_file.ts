@@ -5,6 +5,7 @@
  * @module
  */
 import type { FileIo } from "../stores/backend.ts";
+import { AwsSsoError } from "./errors.ts";
 
 /** Directories we create are private to the user. */
 export const DIR_MODE = 0o700;
@@ -31,7 +32,23 @@ export async function ensureDir(dir: string): Promise<void> {
 }
 
 /**
- * Writes `data` to `path` atomically with `mode` (default 0600).
+ * The operating system's reason for a failed file operation, without the path Deno appends
+ * (`Permission denied (os error 13)`), so a message can name the file the user knows instead
+ * of a temporary one.
+ *
+ * @example
+ * ```ts
+ * ioReason(new Error("Permission denied (os error 13): open '/x/.a.1.tmp'")); // "Permission denied (os error 13)"
+ * ```
+ */
+export function ioReason(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.replace(/: [a-z]+ '[^]*$/, "");
+}
+
+/**
+ * Writes `data` to `path` atomically with `mode` (default 0600). A failure (a read-only or
+ * full disk, a directory in the way) is an {@link AwsSsoError} naming `path`.
  *
  * @example
  * ```ts
@@ -43,6 +60,18 @@ export async function writeFileAtomic(
   data: Uint8Array,
   mode: number = FILE_MODE,
 ): Promise<void> {
+  try {
+    await writeAtomically(path, data, mode);
+  } catch (e) {
+    if (e instanceof AwsSsoError) throw e;
+    throw new AwsSsoError(`cannot write ${path}: ${ioReason(e)}`, {
+      cause: e,
+      hints: [`check that ${dirname(path)} is a directory you can write to, with space left`],
+    });
+  }
+}
+
+async function writeAtomically(path: string, data: Uint8Array, mode: number): Promise<void> {
   const dir = dirname(path);
   await ensureDir(dir);
   const suffix = crypto.getRandomValues(new Uint32Array(2)).join("");

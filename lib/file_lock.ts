@@ -7,8 +7,8 @@
  * @module
  */
 import type { Clock } from "./clock.ts";
-import { LockTimeoutError } from "./errors.ts";
-import { ensureDir } from "./atomic_file.ts";
+import { AwsSsoError, LockTimeoutError } from "./errors.ts";
+import { ensureDir, ioReason } from "./atomic_file.ts";
 
 /** How to take a lock. */
 export interface LockOptions {
@@ -49,8 +49,16 @@ function describeHolder(path: string): string {
  * Throws {@link LockTimeoutError} naming the holder when `timeoutMs` passes.
  */
 export async function acquireLock(path: string, options: LockOptions): Promise<HeldLock> {
-  await ensureDir(parentDir(path));
-  const file = await Deno.open(path, { read: true, write: true, create: true, mode: 0o600 });
+  let file: Deno.FsFile;
+  try {
+    await ensureDir(parentDir(path));
+    file = await Deno.open(path, { read: true, write: true, create: true, mode: 0o600 });
+  } catch (e) {
+    throw new AwsSsoError(`cannot create the lock file ${path}: ${ioReason(e)}`, {
+      cause: e,
+      hints: [`check that ${parentDir(path)} is a directory you can write to`],
+    });
+  }
   const timeoutMs = options.timeoutMs ?? 60_000;
   const noticeAfter = options.noticeAfterMs ?? 2_000;
   const start = options.clock.now();

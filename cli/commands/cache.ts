@@ -24,11 +24,12 @@ function threadsOption(value: string): number {
  * work plugs in here.
  */
 export async function autoConfigCheck(ctx: Context, result: RefreshResult): Promise<void> {
-  await Promise.resolve();
-  ctx.logger.info(
-    `AutoConfigCheck: ${result.added.length + result.deleted.length} role(s) changed; ` +
-      'run "aws-sso setup profiles" to update your AWS config file',
+  ctx.logger.debug(
+    `AutoConfigCheck: ${result.added.length + result.deleted.length} role(s) changed`,
   );
+  // Asks before writing, as `setup profiles` does; without a terminal it only says what to run.
+  const { updateProfiles } = await import("../services/aws_config.ts");
+  await updateProfiles(ctx, { automatic: true });
 }
 
 /** The lines `cache` prints for a refresh (none when nothing changed). */

@@ -133,7 +133,7 @@ export async function selectRole(
     try {
       ref = parseRoleArn(arn);
     } catch (e) {
-      throw new UsageError(`Invalid --arn ${arn}: ${(e as Error).message}`);
+      throw new UsageError(`Invalid --arn: ${(e as Error).message}`);
     }
   } else if (account !== undefined || role !== undefined) {
     if (account === undefined || role === undefined) {
@@ -224,6 +224,10 @@ function provider(ctx: Context, interactive: boolean): Promise<RoleCredentialPro
         try {
           return await portal.getRoleCredentials(token, accountId, roleName);
         } catch (e) {
+          if (e instanceof AwsApiError && e.code === "UnauthorizedException") {
+            const { tokenRejected } = await import("./auth.ts");
+            await tokenRejected(ctx, token);
+          }
           throw portalError(e, roleArn(accountId, roleName), instance, settings);
         }
       },

@@ -233,6 +233,8 @@ export async function refreshRoles(
     });
   } catch (e) {
     if (e instanceof AwsApiError && e.code === "UnauthorizedException") {
+      const { tokenRejected } = await import("./auth.ts");
+      await tokenRejected(ctx, token);
       throw new NotLoggedInError(
         `AWS SSO rejected the session for instance '${instance.name}' while listing roles`,
         { hints: ['run "aws-sso login"'], cause: e },

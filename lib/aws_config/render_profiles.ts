@@ -31,7 +31,14 @@ export interface RenderProfilesOptions {
   os?: string;
 }
 
-/** Compares like Go's `<` on strings (UTF-8 bytes), which orders the reference's output. */
+/**
+ * Compares like Go's `<` on strings (UTF-8 bytes), which orders the reference's output.
+ *
+ * @example
+ * ```ts
+ * ["b", "B", "a"].sort(compareBytes); // ["B", "a", "b"]
+ * ```
+ */
 export function compareBytes(a: string, b: string): number {
   if (a === b) return 0;
   const ea = new TextEncoder().encode(a);

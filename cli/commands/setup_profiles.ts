@@ -1,0 +1,93 @@
+/**
+ * `aws-sso setup profiles` (reference §1.5 setup profiles, §6.4): writes one `[profile ...]`
+ * section per role of the selected SSO instance into `~/.aws/config`, between the
+ * `# BEGIN_AWS_SSO_CLI` / `# END_AWS_SSO_CLI` lines, each with a `credential_process` line that
+ * runs `aws-sso process`. Shows the diff and asks first unless `--force`.
+ *
+ * Also `aws-sso config`, the 1.x name, with 1.x's `--open <clip|exec|open>`: accepted and
+ * checked, but it has no effect — it chose the URL action written into the generated lines,
+ * and the lines no longer carry one.
+ *
+ * @module
+ */
+import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
+import type { Context } from "../context.ts";
+import type { App } from "../program.ts";
+
+/** The flags of `setup profiles` (and `config`). */
+export interface ProfilesFlags {
+  /** Show the diff (with --force; without a terminal: show it and change nothing). */
+  diff?: boolean;
+  /** Print the block on stdout instead of changing the file. */
+  print?: boolean;
+  /** Write without asking. */
+  force?: boolean;
+  /** The AWS config file. */
+  awsConfig?: string;
+}
+
+/** Runs `setup profiles` with `flags`. */
+export async function runSetupProfiles(ctx: Context, flags: ProfilesFlags): Promise<void> {
+  const { printProfiles, updateProfiles } = await import("../services/aws_config.ts");
+  if (flags.print) {
+    await printProfiles(ctx);
+    return;
+  }
+  await updateProfiles(ctx, {
+    force: flags.force === true,
+    diff: flags.diff === true,
+    awsConfig: flags.awsConfig,
+  });
+}
+
+function addProfilesOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option("--diff", "show the changes (with --force, or to only see them)").conflicts(
+        "print",
+      ),
+    )
+    .option("--print", "print the profiles to stdout instead of changing the file")
+    .option("--force", "write the changes without asking")
+    .addOption(
+      new Option(
+        "--aws-config <file>",
+        "the AWS config file (default: $AWS_CONFIG_FILE or ~/.aws/config)",
+      ),
+    ) as unknown as Command;
+}
+
+/** Builds `setup profiles`. */
+export function setupProfilesCommand(app: App): CommandUnknownOpts {
+  const command = addProfilesOptions(
+    new Command("profiles").description(
+      "write a profile for each of your roles into ~/.aws/config (1.x name: config)",
+    ),
+  );
+  return command.action(async (opts: ProfilesFlags, cmd: CommandUnknownOpts) => {
+    await runSetupProfiles(app.context(cmd), opts);
+  }) as unknown as CommandUnknownOpts;
+}
+
+/** Builds `config`, the 1.x name of `setup profiles`. */
+export function configCommand(app: App): CommandUnknownOpts {
+  const command = addProfilesOptions(
+    new Command("config").description('1.x name of "setup profiles" (same flags)'),
+  ).addOption(
+    new Option(
+      "--open <action>",
+      "1.x: URL action of the generated profiles; accepted but no longer used",
+    ).choices(["clip", "exec", "open"]),
+  );
+  return command.action(
+    async (opts: ProfilesFlags & { open?: string }, cmd: CommandUnknownOpts) => {
+      const ctx = app.context(cmd);
+      if (opts.open !== undefined) {
+        ctx.logger.info(
+          `--open ${opts.open} is ignored: the generated profiles no longer carry a URL action`,
+        );
+      }
+      await runSetupProfiles(ctx, opts);
+    },
+  ) as unknown as CommandUnknownOpts;
+}

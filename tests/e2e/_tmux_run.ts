@@ -1,0 +1,117 @@
+/**
+ * Runs `aws-sso <args>` in a real terminal (tmux) for the interactive setup tests: wait for
+ * text on the screen, type answers, read the exit status.
+ */
+import { baseEnv } from "./run_cli.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+const SOCKET = `aws-sso-tmux-run-${Deno.pid}`;
+
+/** True when tmux can run here. */
+export async function hasTmux(): Promise<boolean> {
+  try {
+    return (await new Deno.Command("tmux", { args: ["-V"], stdout: "null" }).output()).success;
+  } catch {
+    return false;
+  }
+}
+
+async function tmux(...args: string[]): Promise<string> {
+  const out = await new Deno.Command("tmux", {
+    args: ["-L", SOCKET, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+  return new TextDecoder().decode(out.stdout);
+}
+
+/** Polls `probe` every 100 ms until it is true; throws after `ms`. */
+export async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  ms = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await probe()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A program running in tmux. */
+export interface TmuxRun {
+  /** The visible screen. */
+  screen(): Promise<string>;
+  /** Waits for `text` on the screen, then sends `keys` (Enter, Down, Up, C-u, or literal text). */
+  answer(text: string | RegExp, ...keys: string[]): Promise<void>;
+  /** Waits for the program to end and returns its exit status. */
+  status(): Promise<number>;
+  /** Ends the tmux session. */
+  close(): Promise<void>;
+}
+
+const NAMED_KEYS = new Set(["Enter", "Down", "Up", "C-u", "C-c", "Tab"]);
+
+/** Runs `aws-sso <args>` in tmux with `home` as HOME (stdout stays on the terminal). */
+export async function startInTmux(
+  home: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<TmuxRun> {
+  const name = `r${Math.floor(Math.random() * 1e9)}`;
+  const all = { ...baseEnv(home), ...env, TERM: "xterm-256color" };
+  const envArgs = Object.entries(all).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
+  const status = `${home}/.tmux-run-status-${name}`;
+  const command = `deno run -A -q ${MAIN} ${args.join(" ")}; echo $? > ${status}; sleep 600`;
+  await tmux(
+    "new-session",
+    "-d",
+    "-s",
+    name,
+    "-x",
+    "160",
+    "-y",
+    "45",
+    ...envArgs,
+    "sh",
+    "-c",
+    command,
+  );
+  const screen = () => tmux("capture-pane", "-p", "-t", name);
+  return {
+    screen,
+    async answer(text, ...keys) {
+      try {
+        await waitFor(`${text}`, async () => {
+          const s = await screen();
+          return typeof text === "string" ? s.includes(text) : text.test(s);
+        });
+      } catch (e) {
+        throw new Error(`${(e as Error).message}; screen:\n${await screen()}`);
+      }
+      for (const k of keys) {
+        await (NAMED_KEYS.has(k)
+          ? tmux("send-keys", "-t", name, k)
+          : tmux("send-keys", "-t", name, "-l", k));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async status() {
+      let text = "";
+      await waitFor("the program to end", async () => {
+        try {
+          text = await Deno.readTextFile(status);
+          return text.trim() !== "";
+        } catch {
+          return false;
+        }
+      });
+      return Number(text.trim());
+    },
+    async close() {
+      await tmux("kill-session", "-t", name).catch(() => "");
+    },
+  };
+}
