@@ -28,6 +28,7 @@ import { configCommand } from "./commands/setup_profiles.ts";
 import { installCompletionsCommand } from "./commands/setup_completions.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { ecsCommand } from "./commands/ecs.ts";
+import { flushCommand } from "./commands/flush.ts";
 
 /** What commands get from the application: a Context for the invoked command, and the exit code. */
 export interface App {
@@ -182,6 +183,7 @@ export function buildProgram(
   program.addCommand(listCommand(app));
   program.addCommand(loginCommand(app));
   program.addCommand(logoutCommand(app));
+  program.addCommand(flushCommand(app));
   program.addCommand(cacheCommand(app));
   program.addCommand(consoleCommand(app));
   program.addCommand(credentialsCommand(app));
@@ -194,8 +196,9 @@ export function buildProgram(
   program.addCommand(setupCommand(app));
   program.addCommand(doctorCommand(app));
   program.addCommand(ecsCommand(app));
-  program.addCommand(configCommand(app));
-  program.addCommand(installCompletionsCommand(app));
+  // AWS SSO CLI 1.x names, listed in help under their own heading (README "Coming from 1.x").
+  program.addCommand(configCommand(app).helpGroup("1.x command names (still work):"));
+  program.addCommand(installCompletionsCommand(app).helpGroup("1.x command names (still work):"));
 
   program.action(async (commandName) => {
     if (commandName !== undefined) {

@@ -7,6 +7,10 @@
  * `AWS_SSO_ROLE_ARN` and `AWS_ACCESS_KEY_ID` are set; a second `exec` refuses to start there
  * unless `--overwrite-env`, which drops every inherited `AWS_*` variable first.
  *
+ * `--env` / `-e` (1.x): run with the role of the current aws-sso shell (`$AWS_SSO_ROLE_ARN`),
+ * with its credentials fetched again (or taken from the cache) instead of the inherited ones;
+ * the inherited aws-sso variables are replaced, so it works inside an exec shell.
+ *
  * @module
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
@@ -39,10 +43,14 @@ export function roleArgsFrom(cmd: CommandUnknownOpts, opts: RoleArgs): RoleArgs 
   return out;
 }
 
-/** Refuses to run inside another aws-sso environment, or over the user's own credentials. */
-function checkEnvironment(ctx: Context): void {
+/**
+ * Refuses to run inside another aws-sso environment, or over the user's own credentials. With
+ * `reuse` (`--env`), the credentials of the aws-sso environment are expected: they are replaced.
+ */
+function checkEnvironment(ctx: Context, reuse: boolean): void {
   const env = ctx.env;
-  if ((env.AWS_SSO_ROLE_ARN ?? "") !== "" && env.AWS_ACCESS_KEY_ID !== undefined) {
+  const inAwsSso = (env.AWS_SSO_ROLE_ARN ?? "") !== "";
+  if (!reuse && inAwsSso && env.AWS_ACCESS_KEY_ID !== undefined) {
     throw new AwsSsoError(
       `Already running with the credentials of ${env.AWS_SSO_ROLE_ARN}${
         (env.AWS_SSO_PROFILE ?? "") === "" ? "" : ` (profile ${env.AWS_SSO_PROFILE})`
@@ -55,12 +63,36 @@ function checkEnvironment(ctx: Context): void {
     );
   }
   for (const name of CONFLICTING_ENV_VARS) {
+    // Under --env, the key pair in an aws-sso environment is aws-sso's own.
+    if (reuse && inAwsSso && name !== "AWS_PROFILE") continue;
     if (env[name] !== undefined) {
       throw new AwsSsoError(`conflicting environment variable '${name}' is set`, {
         hints: [`unset ${name}, or run aws-sso exec --overwrite-env to ignore it`],
       });
     }
   }
+}
+
+/** `--env`: the role of the current aws-sso environment; no role flag may be given with it. */
+function currentRole(ctx: Context, cmd: CommandUnknownOpts): RoleArgs {
+  const given = SELECTORS.filter((k) => cmd.getOptionValueSource(k) === "cli");
+  if (given.length > 0 || awsProfileRequest(cmd) !== undefined) {
+    throw new UsageError(
+      `--env uses the role of $AWS_SSO_ROLE_ARN: it cannot be combined with ${
+        given.length > 0 ? `--${given[0]}` : "--aws-profile"
+      }`,
+    );
+  }
+  const arn = ctx.env.AWS_SSO_ROLE_ARN ?? "";
+  if (arn === "") {
+    throw new AwsSsoError("unable to determine current IAM role: AWS_SSO_ROLE_ARN is not set", {
+      hints: [
+        "--env works in a shell started by aws-sso exec or set up by aws-sso eval",
+        "or select the role with --profile, --arn, or --account and --role",
+      ],
+    });
+  }
+  return { arn };
 }
 
 /** The default command: `$SHELL`; cmd.exe on Windows; xonsh under xonsh. */
@@ -146,6 +178,10 @@ export function execCommand(app: App): CommandUnknownOpts {
       new Option("-R, --role <name>", "role name (with --account)").env("AWS_SSO_ROLE_NAME"),
     )
     .option("-p, --profile <name>", "profile name of the role")
+    .option(
+      "-e, --env",
+      "use the role of this aws-sso shell ($AWS_SSO_ROLE_ARN) with fresh credentials (1.x)",
+    )
     .option("-n, --no-region", "do not set AWS_DEFAULT_REGION / AWS_REGION")
     .option(
       "-O, --overwrite-env",
@@ -157,7 +193,9 @@ export function execCommand(app: App): CommandUnknownOpts {
     .action(async (command, args, opts, cmd) => {
       const ctx = app.context(cmd);
       const overwrite = opts.overwriteEnv === true;
-      if (!overwrite) checkEnvironment(ctx);
+      const reuse = opts.env === true;
+      const selection = reuse ? currentRole(ctx, cmd) : roleArgsFrom(cmd, opts);
+      if (!overwrite) checkEnvironment(ctx, reuse);
       const regionFlags = { noRegion: opts.region === false, overwriteRegion: overwrite };
       const awsProfile = awsProfileRequest(cmd);
       let vars: EnvVar[];
@@ -169,7 +207,7 @@ export function execCommand(app: App): CommandUnknownOpts {
           import("../services/creds.ts"),
           import("../services/roles.ts"),
         ]);
-        const role = await selectRole(ctx, roleArgsFrom(cmd, opts), { allowPicker: true });
+        const role = await selectRole(ctx, selection, { allowPicker: !reuse });
         const creds = await roleCredentials(ctx, role);
         try {
           await recordRoleUse(ctx, role.Arn);

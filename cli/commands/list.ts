@@ -6,7 +6,7 @@
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import { UsageError } from "../../lib/errors.ts";
-import { LIST_FIELDS } from "../../lib/roles/list_fields.ts";
+import { DEPRECATED_LIST_FIELDS, LIST_FIELDS } from "../../lib/roles/list_fields.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
 import { formatTable } from "../table.ts";
@@ -30,6 +30,14 @@ async function tokenExpiresAt(ctx: Context, instance: string): Promise<number | 
     });
     return undefined;
   }
+}
+
+/** A field name of an older release (`ExpiresStr`, ...) as its current name, with a warning. */
+function currentFieldName(ctx: Context, name: string): string {
+  if (!Object.hasOwn(DEPRECATED_LIST_FIELDS, name)) return name;
+  const renamed = DEPRECATED_LIST_FIELDS[name]!;
+  ctx.logger.warn(`list field '${name}' is deprecated; use '${renamed}'`);
+  return renamed;
 }
 
 interface ListRequest {
@@ -99,6 +107,7 @@ export function listCommand(app: App): CommandUnknownOpts {
       if (fields.length === 0 && (ctx.env.AWS_SSO_FIELDS ?? "").trim() !== "") {
         fields = ctx.env.AWS_SSO_FIELDS!.trim().split(/\s+/);
       }
+      fields = fields.map((f) => currentFieldName(ctx, f));
       if (opts.listFields) {
         if (args.length > 0 || opts.csv) {
           throw new UsageError("--list-fields cannot be combined with --csv or field names");
@@ -110,7 +119,7 @@ export function listCommand(app: App): CommandUnknownOpts {
       }
       await printList(ctx, {
         fields,
-        sort: opts.sort,
+        sort: opts.sort === undefined ? undefined : currentFieldName(ctx, opts.sort),
         reverse: opts.reverse === true || parseBool(ctx.env.AWS_SSO_FIELD_SORT_REVERSE),
         prefix: opts.prefix,
         csv: opts.csv === true,

@@ -6,7 +6,11 @@
  *
  * Also `aws-sso config`, the 1.x name, with 1.x's `--open <clip|exec|open>`: accepted and
  * checked, but it has no effect — it chose the URL action written into the generated lines,
- * and the lines no longer carry one.
+ * and the lines no longer carry one (a login they start uses AuthUrlAction / UrlAction).
+ * `--diff` only shows the changes and, without a terminal, `config` writes without asking, as
+ * 1.x did (`setup profiles` refuses there without `--force`). Like
+ * `setup profiles` it writes the selected instance's block (1.x wrote every instance's): with
+ * several instances configured it says how to write the others.
  *
  * @module
  */
@@ -69,6 +73,24 @@ export function setupProfilesCommand(app: App): CommandUnknownOpts {
   }) as unknown as CommandUnknownOpts;
 }
 
+/**
+ * `config` with 1.x's meanings: `--diff` prints the diff instead of changing the file, and
+ * without a terminal to confirm on the file is written (1.x never asked); on a terminal the
+ * diff is shown and confirmed as in `setup profiles`.
+ */
+async function runConfig(ctx: Context, flags: ProfilesFlags): Promise<void> {
+  if (flags.print || flags.force) return await runSetupProfiles(ctx, flags);
+  const [{ updateProfiles }, { canPrompt }] = await Promise.all([
+    import("../services/aws_config.ts"),
+    import("../prompts.ts"),
+  ]);
+  await updateProfiles(ctx, {
+    diffOnly: flags.diff === true,
+    force: !canPrompt(ctx),
+    awsConfig: flags.awsConfig,
+  });
+}
+
 /** Builds `config`, the 1.x name of `setup profiles`. */
 export function configCommand(app: App): CommandUnknownOpts {
   const command = addProfilesOptions(
@@ -84,10 +106,20 @@ export function configCommand(app: App): CommandUnknownOpts {
       const ctx = app.context(cmd);
       if (opts.open !== undefined) {
         ctx.logger.info(
-          `--open ${opts.open} is ignored: the generated profiles no longer carry a URL action`,
+          `--open ${opts.open} is ignored: the generated profiles no longer carry a URL action ` +
+            "(a login they start uses AuthUrlAction / UrlAction in config.yaml)",
         );
       }
-      await runSetupProfiles(ctx, opts);
+      await runConfig(ctx, opts);
+      const [settings, instance] = await Promise.all([ctx.settings(), ctx.instance()]);
+      const others = Object.keys(settings.ssoConfig).filter((n) => n !== instance.name);
+      if (others.length > 0) {
+        ctx.logger.info(
+          `config wrote the profiles of SSO instance ${instance.name} only; for the others run: ` +
+            others.map((n) => `aws-sso -S ${/^[\w.@-]+$/.test(n) ? n : JSON.stringify(n)} config`)
+              .join(", "),
+        );
+      }
     },
   ) as unknown as CommandUnknownOpts;
 }

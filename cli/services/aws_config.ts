@@ -179,6 +179,8 @@ export interface UpdateProfilesOptions {
   awsConfig?: string;
   /** Called from AutoConfigCheck: without a terminal, only say what to run. */
   automatic?: boolean;
+  /** Only print the diff, never write or ask (1.x `config --diff`). */
+  diffOnly?: boolean;
 }
 
 /** The loaded roles (refreshing an out-of-date cache first, as the reference does). */
@@ -199,6 +201,10 @@ export async function updateProfiles(ctx: Context, options: UpdateProfilesOption
     return;
   }
   const count = loaded.roles.roles.length;
+  if (options.diffOnly) {
+    showDiff(ctx, plan.diff);
+    return;
+  }
   if (options.force) {
     if (options.diff) showDiff(ctx, plan.diff);
     await writeProfiles(ctx, plan);

@@ -32,6 +32,21 @@ export const LIST_FIELDS: readonly ListField[] = [
   { name: "Profile", description: "AWS_SSO_PROFILE / AWS_PROFILE", header: "Profile" },
 ];
 
+/**
+ * Field names of older releases (1.x docs, old `ListFields`) and their current names; `list`
+ * arguments and `ListFields` accept them with a warning.
+ *
+ * @example
+ * ```ts
+ * DEPRECATED_LIST_FIELDS["ExpiresStr"]; // "Expires"
+ * ```
+ */
+export const DEPRECATED_LIST_FIELDS: Readonly<Record<string, string>> = {
+  ExpiresStr: "Expires",
+  AccountIdStr: "AccountIdPad",
+  ARN: "Arn",
+};
+
 /** Returns the field named `name`, or undefined. */
 export function findListField(name: string): ListField | undefined {
   return LIST_FIELDS.find((f) => f.name === name);

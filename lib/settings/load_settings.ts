@@ -11,6 +11,7 @@ import { normalizeAccountId } from "../account_id.ts";
 import { parseRoleArn, roleArn } from "../arn.ts";
 import { ConfigError } from "../errors.ts";
 import { isLogLevel, type LogLevel } from "../logger.ts";
+import { DEPRECATED_LIST_FIELDS } from "../roles/list_fields.ts";
 import {
   type AccountConfig,
   type AuthWorkflow,
@@ -430,13 +431,10 @@ export function loadSettings(text: string, options: LoadSettingsOptions): Loaded
     ListFields: (v) => {
       const list = loader.stringList(v, "ListFields");
       if (list === undefined || list.length === 0) return;
-      const renames: Record<string, string> = {
-        ExpiresStr: "Expires",
-        AccountIdStr: "AccountIdPad",
-        ARN: "Arn",
-      };
       s.listFields = list.map((f) => {
-        const renamed = renames[f];
+        const renamed = Object.hasOwn(DEPRECATED_LIST_FIELDS, f)
+          ? DEPRECATED_LIST_FIELDS[f]
+          : undefined;
         if (renamed !== undefined) {
           loader.warn(v, `ListFields '${f}' is deprecated; use '${renamed}'`);
           return renamed;
