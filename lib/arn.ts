@@ -67,7 +67,9 @@ export function parseRoleArn(input: string): RoleRef {
 
 function invalidArn(input: string): InvalidArnError {
   return new InvalidArnError(
-    `invalid role ARN ${shown(input)}: expected arn:aws:iam::<account id>:role/<RoleName> or <account id>:<RoleName>`,
+    `invalid role ARN ${
+      shown(input)
+    }: expected arn:aws:iam::<account id>:role/<RoleName> or <account id>:<RoleName>`,
   );
 }
 
@@ -76,7 +78,7 @@ function shown(input: string): string {
   let out = "";
   for (const c of input.length > 100 ? input.slice(0, 100) : input) {
     const code = c.charCodeAt(0);
-    out += code < 0x20 || code === 0x7f ? JSON.stringify(c).slice(1, -1) : c;
+    out += code < 0x20 ? JSON.stringify(c).slice(1, -1) : code === 0x7f ? "\\u007f" : c;
   }
   return `'${out}${input.length > 100 ? "..." : ""}'`;
 }

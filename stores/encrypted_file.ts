@@ -183,7 +183,16 @@ export class EncryptedFileBackend implements SecretBackend {
   }
 
   async #read(): Promise<Envelope | undefined> {
-    const bytes = await this.#io.readFile(this.#path);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await this.#io.readFile(this.#path);
+    } catch (e) {
+      // A directory in the way, or no permission: say which file, not a bare OS error.
+      throw new StoreError(`Cannot read the encrypted SecureStore ${this.#path}: ${osReason(e)}`, {
+        hints: [`check that ${this.#path} is a file you can read and write`],
+        cause: e,
+      });
+    }
     return bytes === undefined ? undefined : parseEnvelope(bytes, this.#path);
   }
 
@@ -343,6 +352,11 @@ export class EncryptedFileBackend implements SecretBackend {
     }
     return plain;
   }
+}
+
+/** An OS error's reason without the path Deno appends to it. */
+function osReason(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).replace(/: [a-z]+ '[^]*$/, "");
 }
 
 function headerOf(envelope: Envelope): Header {

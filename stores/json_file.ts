@@ -186,7 +186,16 @@ export class JsonFileBackend implements SecretBackend {
   }
 
   async #read(): Promise<Json | undefined> {
-    const bytes = await this.#io.readFile(this.#path);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await this.#io.readFile(this.#path);
+    } catch (e) {
+      // A directory in the way, or no permission: say which file, not a bare OS error.
+      throw new StoreError(`Cannot read the json SecureStore ${this.#path}: ${osReason(e)}`, {
+        hints: [`check that ${this.#path} is a file you can read and write`],
+        cause: e,
+      });
+    }
     if (bytes === undefined) return undefined;
     let doc: unknown;
     try {
@@ -208,4 +217,9 @@ export class JsonFileBackend implements SecretBackend {
   async #write(doc: Json): Promise<void> {
     await this.#io.writeFileAtomic(this.#path, utf8(`${JSON.stringify(doc, null, 2)}\n`), 0o600);
   }
+}
+
+/** An OS error's reason without the path Deno appends to it. */
+function osReason(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).replace(/: [a-z]+ '[^]*$/, "");
 }

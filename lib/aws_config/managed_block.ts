@@ -45,6 +45,31 @@ export class MissingEndMarkerError extends AwsSsoError {
 }
 
 /**
+ * The file has two blocks with the same markers (the reference appended a second one to files
+ * with CRLF line endings): replacing only the first would leave the other's stale profiles,
+ * which the AWS tools read too.
+ */
+export class DuplicateBlockError extends AwsSsoError {
+  /** 1-based line of the second BEGIN marker. */
+  readonly line: number;
+
+  /** Creates the error for the second BEGIN marker at `line` of `file`. */
+  constructor(file: string, markers: BlockMarkers, first: number, line: number) {
+    super(
+      `${file}:${line}: a second "${markers.begin}" section (the first is at line ${first}); ` +
+        "not changing the file",
+      {
+        hints: [
+          `delete one of the two sections from "${markers.begin}" to "${markers.end}", then run ` +
+          "the command again",
+        ],
+      },
+    );
+    this.line = line;
+  }
+}
+
+/**
  * The markers of an SSO instance's block: no suffix for `Default`, `_<Instance>` otherwise.
  *
  * @example
@@ -102,7 +127,8 @@ export interface BlockLocation {
 
 /**
  * Finds the block of `markers` in `text`; undefined when there is none. Throws
- * {@link MissingEndMarkerError} when the BEGIN line has no END line after it.
+ * {@link MissingEndMarkerError} when the BEGIN line has no END line after it, and
+ * {@link DuplicateBlockError} when another BEGIN line follows the block.
  *
  * @example
  * ```ts
@@ -118,7 +144,10 @@ export function findManagedBlock(
   const begin = lines.findIndex((l) => content(l) === markers.begin);
   if (begin < 0) return undefined;
   for (let i = begin + 1; i < lines.length; i++) {
-    if (content(lines[i]!) === markers.end) return { begin, end: i };
+    if (content(lines[i]!) !== markers.end) continue;
+    const again = lines.findIndex((l, j) => j > i && content(l) === markers.begin);
+    if (again >= 0) throw new DuplicateBlockError(file, markers, begin + 1, again + 1);
+    return { begin, end: i };
   }
   throw new MissingEndMarkerError(file, markers, begin + 1);
 }

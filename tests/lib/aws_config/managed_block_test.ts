@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   blockMarkers,
+  DuplicateBlockError,
   extractManagedBlock,
   findManagedBlock,
   MissingEndMarkerError,
@@ -59,6 +60,28 @@ Deno.test("replaceManagedBlock() refuses a BEGIN line without an END line and na
       return true;
     },
   );
+});
+
+Deno.test("replaceManagedBlock() refuses a file with two blocks of the same instance", () => {
+  const text = "# BEGIN_AWS_SSO_CLI\n[profile a]\n# END_AWS_SSO_CLI\r\n[default]\r\n" +
+    "# BEGIN_AWS_SSO_CLI\r\n[profile a]\r\n# END_AWS_SSO_CLI\r\n";
+  assert.throws(
+    () =>
+      replaceManagedBlock(text, blockMarkers(), "# BEGIN_AWS_SSO_CLI\n# END_AWS_SSO_CLI\n", "cfg"),
+    (e) => {
+      assert.ok(e instanceof DuplicateBlockError);
+      assert.equal(e.line, 5);
+      assert.match(
+        e.message,
+        /^cfg:5: a second "# BEGIN_AWS_SSO_CLI" section \(the first is at line 1\)/,
+      );
+      return true;
+    },
+  );
+  // Another instance's block is not a duplicate.
+  const two =
+    "# BEGIN_AWS_SSO_CLI\n# END_AWS_SSO_CLI\n# BEGIN_AWS_SSO_CLI_Work\n# END_AWS_SSO_CLI_Work\n";
+  assert.deepEqual(findManagedBlock(two, blockMarkers()), { begin: 0, end: 1 });
 });
 
 Deno.test("replaceManagedBlock() with an empty block removes it and nothing else", async () => {
