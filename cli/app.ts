@@ -39,7 +39,7 @@ export async function run(argv: string[], deps?: Partial<ContextDeps>): Promise<
   // The shell asks for completions (bash `complete -C`, zsh bashcompinit, the fish wrapper).
   if ((env.COMP_LINE ?? "") !== "") {
     const { runCompletion } = await import("./completion.ts");
-    return await runCompletion(argv, full, buildProgram(full, { exitCode: EXIT.ok }));
+    return await runCompletion(argv, full, await buildProgram(full, { exitCode: EXIT.ok }));
   }
   return await runOnce(argv, full, true);
 }
@@ -48,7 +48,7 @@ async function runOnce(argv: string[], full: ContextDeps, firstRun: boolean): Pr
   const state: { exitCode: number; lastContext?: Context } = { exitCode: EXIT.ok };
   let program;
   try {
-    program = buildProgram(full, state);
+    program = await buildProgram(full, state, argv);
     await program.parseAsync(argv, { from: "user" });
     return state.exitCode;
   } catch (e) {

@@ -127,6 +127,11 @@ export class Context {
     return this.#memo.get(key) as T;
   }
 
+  /** True when {@link memo} has already created `key`. */
+  memoized(key: string): boolean {
+    return this.#memo.has(key);
+  }
+
   /** A path shortened with `~` for messages. */
   display(path: string): string {
     return displayPath(path, this.paths.home);

@@ -11,24 +11,9 @@ import { isLogLevel, LOG_LEVELS, type LogLevel } from "../lib/logger.ts";
 import { isUrlAction, URL_ACTIONS } from "../lib/settings/url_action.ts";
 import { Context, type ContextDeps, type GlobalOptions } from "./context.ts";
 import type { Output } from "./output.ts";
-import { listCommand, runDefaultList } from "./commands/list.ts";
-import { loginCommand } from "./commands/login.ts";
-import { logoutCommand } from "./commands/logout.ts";
-import { cacheCommand } from "./commands/cache.ts";
-import { consoleCommand } from "./commands/console.ts";
-import { tagsCommand } from "./commands/tags.ts";
-import { credentialsCommand } from "./commands/credentials.ts";
-import { evalCommand } from "./commands/eval.ts";
-import { execCommand } from "./commands/exec.ts";
-import { processCommand } from "./commands/process.ts";
-import { timeCommand } from "./commands/time.ts";
-import { versionCommand } from "./commands/version.ts";
-import { setupCommand } from "./commands/setup.ts";
-import { configCommand } from "./commands/setup_profiles.ts";
-import { installCompletionsCommand } from "./commands/setup_completions.ts";
-import { doctorCommand } from "./commands/doctor.ts";
-import { ecsCommand } from "./commands/ecs.ts";
-import { flushCommand } from "./commands/flush.ts";
+import { COMMANDS, commandsFor } from "./command_registry.ts";
+
+const LIST_MODULE = "./commands/list.ts";
 
 /** What commands get from the application: a Context for the invoked command, and the exit code. */
 export interface App {
@@ -145,10 +130,11 @@ export function resolveGlobals(command: CommandUnknownOpts): GlobalOptions {
 }
 
 /** Builds the whole command tree. */
-export function buildProgram(
+export async function buildProgram(
   deps: ContextDeps,
   state: { exitCode: number; lastContext?: Context },
-): CommandUnknownOpts {
+  argv?: readonly string[],
+): Promise<CommandUnknownOpts> {
   const contexts = new Map<CommandUnknownOpts, Context>();
   const app: App = {
     context(command) {
@@ -180,29 +166,21 @@ export function buildProgram(
     );
   for (const opt of globalOptions(true)) program.addOption(opt);
 
-  program.addCommand(listCommand(app));
-  program.addCommand(loginCommand(app));
-  program.addCommand(logoutCommand(app));
-  program.addCommand(flushCommand(app));
-  program.addCommand(cacheCommand(app));
-  program.addCommand(consoleCommand(app));
-  program.addCommand(credentialsCommand(app));
-  program.addCommand(evalCommand(app));
-  program.addCommand(execCommand(app));
-  program.addCommand(processCommand(app));
-  program.addCommand(tagsCommand(app));
-  program.addCommand(timeCommand(app));
-  program.addCommand(versionCommand(app));
-  program.addCommand(setupCommand(app));
-  program.addCommand(doctorCommand(app));
-  program.addCommand(ecsCommand(app));
-  // AWS SSO CLI 1.x names, listed in help under their own heading (README "Coming from 1.x").
-  program.addCommand(configCommand(app).helpGroup("1.x command names (still work):"));
-  program.addCommand(installCompletionsCommand(app).helpGroup("1.x command names (still work):"));
+  // Only the invoked command's module graph is loaded (see cli/command_registry.ts).
+  const entries = argv === undefined ? COMMANDS : commandsFor(argv);
+  const modules = await Promise.all(
+    entries.map((e) => import(e.module) as Promise<Record<string, unknown>>),
+  );
+  entries.forEach((entry, i) => {
+    const factory = modules[i]![entry.factory] as (app: App) => CommandUnknownOpts;
+    const command = factory(app);
+    if (entry.helpGroup !== undefined) command.helpGroup(entry.helpGroup);
+    program.addCommand(command);
+  });
 
   program.action(async (commandName) => {
     if (commandName !== undefined) {
-      const names = program.commands.map((c) => c.name());
+      const names = COMMANDS.map((c) => c.name);
       const close = suggest(commandName, names);
       throw new UsageError(
         `unknown command '${commandName}'${
@@ -211,7 +189,8 @@ export function buildProgram(
         { hints: ['run "aws-sso --help" to see the commands'] },
       );
     }
-    await runDefaultList(app.context(program as unknown as CommandUnknownOpts));
+    const list: { runDefaultList(ctx: Context): Promise<void> } = await import(LIST_MODULE);
+    await list.runDefaultList(app.context(program as unknown as CommandUnknownOpts));
   });
 
   const root = program as unknown as CommandUnknownOpts;

@@ -14,8 +14,24 @@
  * ```
  */
 export function formatTable(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ");
+  // Plain loops: `list` renders 10,000 rows and this runs on every call.
+  const widths = headers.map((h) => h.length);
+  for (const row of rows) {
+    for (let i = 0; i < widths.length; i++) {
+      const length = (row[i] ?? "").length;
+      if (length > widths[i]!) widths[i] = length;
+    }
+  }
+  const line = (cells: string[]): string => {
+    let text = "";
+    for (let i = 0; i < widths.length; i++) {
+      if (i > 0) text += " | ";
+      text += (cells[i] ?? "").padEnd(widths[i]!);
+    }
+    return text;
+  };
   const head = line(headers);
-  return [head, "=".repeat(head.length), ...rows.map(line)].join("\n") + "\n";
+  const out: string[] = [head, "=".repeat(head.length)];
+  for (const row of rows) out.push(line(row));
+  return out.join("\n") + "\n";
 }

@@ -17,6 +17,7 @@
 import { fileURLToPath } from "node:url";
 import { isAbsolute, join } from "node:path";
 import { parseArgs } from "node:util";
+import { COMMANDS } from "../../cli/command_registry.ts";
 import { type BuildInfo, buildInfoForCheckout, REPO_ROOT, writeBuildInfo } from "./stamp.ts";
 
 /**
@@ -52,6 +53,8 @@ export const INCLUDES: readonly string[] = [
   "stores/command_runner.ts",
   "stores/secret_service.ts",
   "stores/macos_keychain.ts",
+  // The command modules cli/program.ts loads on demand (cli/command_registry.ts).
+  ...new Set(COMMANDS.map((c) => `cli/${c.module.replace(/^\.\//, "")}`)),
 ];
 
 /** The entry module, relative to the repository root. */

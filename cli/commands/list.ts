@@ -19,7 +19,7 @@ function parseBool(value: string | undefined): boolean {
 async function tokenExpiresAt(ctx: Context, instance: string): Promise<number | undefined> {
   try {
     const { secureStore } = await import("../services/store.ts");
-    const token = await (await secureStore(ctx)).getToken(instance);
+    const token = await (await secureStore(ctx, { prompt: false })).getToken(instance);
     if (token === undefined) return undefined;
     const at = Date.parse(token.expiresAt);
     return Number.isNaN(at) ? undefined : at;
@@ -55,12 +55,16 @@ async function printList(ctx: Context, request: ListRequest): Promise<void> {
     import("../services/roles.ts"),
     import("../../lib/roles/list_view.ts"),
   ]);
-  // The header's token time is read while the cache loads.
-  const tokenAt = request.csv ? Promise.resolve(undefined) : ctx.instance().then(
-    (instance) => tokenExpiresAt(ctx, instance.name),
-    () => undefined,
-  );
+  const readTokenTime = () =>
+    request.csv ? Promise.resolve(undefined) : ctx.instance().then(
+      (instance) => tokenExpiresAt(ctx, instance.name),
+      () => undefined,
+    );
+  // The header's token time is read while the cache loads, unless the cache may be refreshed
+  // (which opens the store itself, possibly asking for its password): then after.
+  let tokenAt = request.refreshIfExpired ? undefined : readTokenTime();
   const loaded = await roleCache(ctx, { refreshIfExpired: request.refreshIfExpired });
+  tokenAt ??= readTokenTime();
   if (!request.refreshIfExpired && loaded.expired !== undefined) {
     ctx.logger.warn("Cache has expired.  Results may be out of date.");
     ctx.logger.debug(loaded.expired);

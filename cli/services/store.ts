@@ -112,6 +112,27 @@ export interface SecureStoreOptions {
    * of failing (the `--aws-profile` path, which needs no config.yaml).
    */
   configOptional?: boolean;
+  /**
+   * Never ask for the `file` store's password (a locked store reads as unavailable). For
+   * optional reads such as the token time in `list`'s header, which must not prompt.
+   */
+  prompt?: boolean;
+}
+
+/** A password source that never asks: only `AWS_SSO_FILE_PASSWORD`, else "locked". */
+function quietPasswordSource(ctx: Context): PasswordSource {
+  return {
+    password() {
+      const fromEnv = ctx.env.AWS_SSO_FILE_PASSWORD ?? "";
+      if (fromEnv !== "") {
+        ctx.logger.secret(fromEnv);
+        return Promise.resolve(fromEnv);
+      }
+      return Promise.reject(
+        new AwsSsoError("the encrypted SecureStore is locked and this command does not ask"),
+      );
+    },
+  };
 }
 
 /** The store settings: config.yaml's, or (when allowed and there is none) the defaults. */
@@ -134,36 +155,48 @@ async function storeSettings(
 
 /** Opens the configured store once per run. */
 export function secureStore(ctx: Context, options: SecureStoreOptions = {}): Promise<SecureStore> {
-  return ctx.memo("secure-store", async () => {
-    const settings = await storeSettings(ctx, options.configOptional === true);
-    const passwordDir = ctx.env.PASSWORD_STORE_DIR ?? "";
-    const backend = await openBackend({
-      kind: settings.secureStore,
-      configDir: ctx.paths.configDir,
-      jsonStorePath: settings.jsonStore,
-      secretServiceCollection: settings.secretServiceCollection,
-      passwordStoreDir: passwordDir !== ""
-        ? expandHome(passwordDir, ctx.paths.home)
-        : `${ctx.paths.home}/.password-store`,
-      os: Deno.build.os,
-      arch: Deno.build.arch,
-      runner: new DenoCommandRunner({ path: ctx.env.PATH, os: Deno.build.os }),
-      fileIo: realFileIo,
-      passwordSource: filePasswordSource(ctx),
-      warn: (message) => ctx.logger.warn(message),
-    });
-    await writeHotPathSnapshot(ctx, {
-      kind: backend.kind,
-      collection: backend.kind === "secret-service" ? settings.secretServiceCollection : undefined,
-      keyCacheId: backend instanceof EncryptedFileBackend ? await backend.keyCacheId() : undefined,
-    });
-    return new SecureStore({
-      backend,
-      lockPath: ctx.paths.storeLock,
-      clock: ctx.clock,
-      logger: ctx.logger,
-      onLockWait: (holder) =>
-        ctx.output.err(`Waiting for ${holder} to finish writing the secure store...\n`),
-    });
+  if (options.prompt === false && !ctx.memoized("secure-store")) {
+    return ctx.memo(
+      "secure-store:quiet",
+      () => openSecureStore(ctx, options, quietPasswordSource(ctx)),
+    );
+  }
+  return ctx.memo("secure-store", () => openSecureStore(ctx, options, filePasswordSource(ctx)));
+}
+
+async function openSecureStore(
+  ctx: Context,
+  options: SecureStoreOptions,
+  passwordSource: PasswordSource,
+): Promise<SecureStore> {
+  const settings = await storeSettings(ctx, options.configOptional === true);
+  const passwordDir = ctx.env.PASSWORD_STORE_DIR ?? "";
+  const backend = await openBackend({
+    kind: settings.secureStore,
+    configDir: ctx.paths.configDir,
+    jsonStorePath: settings.jsonStore,
+    secretServiceCollection: settings.secretServiceCollection,
+    passwordStoreDir: passwordDir !== ""
+      ? expandHome(passwordDir, ctx.paths.home)
+      : `${ctx.paths.home}/.password-store`,
+    os: Deno.build.os,
+    arch: Deno.build.arch,
+    runner: new DenoCommandRunner({ path: ctx.env.PATH, os: Deno.build.os }),
+    fileIo: realFileIo,
+    passwordSource,
+    warn: (message) => ctx.logger.warn(message),
+  });
+  await writeHotPathSnapshot(ctx, {
+    kind: backend.kind,
+    collection: backend.kind === "secret-service" ? settings.secretServiceCollection : undefined,
+    keyCacheId: backend instanceof EncryptedFileBackend ? await backend.keyCacheId() : undefined,
+  });
+  return new SecureStore({
+    backend,
+    lockPath: ctx.paths.storeLock,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    onLockWait: (holder) =>
+      ctx.output.err(`Waiting for ${holder} to finish writing the secure store...\n`),
   });
 }
