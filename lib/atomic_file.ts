@@ -95,6 +95,31 @@ async function writeAtomically(path: string, data: Uint8Array, mode: number): Pr
     await Deno.remove(tmp).catch(() => {});
     throw e;
   }
+  await removeAbandonedTemps(dir, basename(path), path);
+}
+
+/** A temp file older than this was left by a writer that died (no write takes this long). */
+const ABANDONED_AFTER_MS = 15 * 60_000;
+
+/**
+ * Removes temp files of `name` that a killed writer left behind (a cache.json write can be
+ * megabytes). "Old" is measured against the file just written, so no clock is needed, and a
+ * concurrent writer's fresh temp file is never touched. Best effort.
+ */
+async function removeAbandonedTemps(dir: string, name: string, written: string): Promise<void> {
+  try {
+    const now = (await Deno.stat(written)).mtime?.getTime();
+    if (now === undefined) return;
+    const prefix = `.${name}.`;
+    for await (const entry of Deno.readDir(dir)) {
+      if (!entry.isFile || !entry.name.startsWith(prefix) || !entry.name.endsWith(".tmp")) continue;
+      const temp = `${dir}/${entry.name}`;
+      const mtime = (await Deno.stat(temp)).mtime?.getTime();
+      if (mtime !== undefined && now - mtime > ABANDONED_AFTER_MS) await Deno.remove(temp);
+    }
+  } catch {
+    // Cleaning up is a courtesy; the write itself succeeded.
+  }
 }
 
 /** Writes UTF-8 text atomically; see {@link writeFileAtomic}. */
