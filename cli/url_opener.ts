@@ -13,6 +13,8 @@ import type { UrlOpener } from "../lib/sso/login_flow.ts";
 import { type ContainerSpec, containerUrl, execArgv, osc52 } from "../lib/url_action_format.ts";
 import { expandHome } from "../lib/paths.ts";
 import type { CommandRunner } from "../stores/backend.ts";
+import { DenoCommandRunner } from "../stores/command_runner.ts";
+import type { Context } from "./context.ts";
 
 /** Starts programs for the URL actions. */
 export interface ProcessLauncher {
@@ -207,5 +209,23 @@ async function copyToClipboard(options: UrlOpenerOptions, url: string): Promise<
     hints: options.os === "linux"
       ? ["install wl-clipboard, xclip or xsel", "or use --url-action print"]
       : ["use --url-action print"],
+  });
+}
+
+/** The parts of {@link UrlOpenerOptions} that differ between callers. */
+export type UrlOpenerChoice = Pick<
+  UrlOpenerOptions,
+  "action" | "browser" | "execCommand" | "container" | "notice"
+>;
+
+/** A URL opener for this run: its logger, environment, home and the real process launcher. */
+export function urlOpenerFor(ctx: Context, choice: UrlOpenerChoice): UrlOpener {
+  return createUrlOpener({
+    ...choice,
+    logger: ctx.logger,
+    launcher: realLauncher(new DenoCommandRunner({ path: ctx.env.PATH, os: Deno.build.os })),
+    os: Deno.build.os,
+    env: ctx.env,
+    home: ctx.paths.home,
   });
 }

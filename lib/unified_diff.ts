@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { splitLinesKeepEnds as splitLines } from "./text_lines.ts";
 
 /** One line of an edit script. */
 interface Edit {
@@ -17,21 +18,6 @@ interface Edit {
 
 /** Above this many differences a gap is shown as a plain replacement. */
 const MAX_EDIT_DISTANCE = 2000;
-
-function splitLines(text: string): string[] {
-  const lines: string[] = [];
-  let start = 0;
-  while (start < text.length) {
-    const nl = text.indexOf("\n", start);
-    if (nl < 0) {
-      lines.push(text.slice(start));
-      break;
-    }
-    lines.push(text.slice(start, nl + 1));
-    start = nl + 1;
-  }
-  return lines;
-}
 
 function replaceAll(a: readonly string[], b: readonly string[], out: Edit[]): void {
   for (const line of a) out.push({ op: "-", line });

@@ -314,12 +314,9 @@ async function openUrl(
   session: ConsoleSession,
   url: string,
 ): Promise<void> {
-  const [{ createUrlOpener, realLauncher }, { DenoCommandRunner }] = await Promise.all([
-    import("../url_opener.ts"),
-    import("../../stores/command_runner.ts"),
-  ]);
+  const { urlOpenerFor } = await import("../url_opener.ts");
   const role = session.role;
-  const opener = createUrlOpener({
+  const opener = urlOpenerFor(ctx, {
     action: ctx.globals.urlAction ?? settings.urlAction,
     browser: settings.browser,
     execCommand: settings.urlExecCommand,
@@ -329,11 +326,6 @@ async function openUrl(
       icon: role?.Tags.Icon,
     },
     notice: (text) => ctx.output.err(text),
-    logger: ctx.logger,
-    launcher: realLauncher(new DenoCommandRunner({ path: ctx.env.PATH, os: Deno.build.os })),
-    os: Deno.build.os,
-    env: ctx.env,
-    home: ctx.paths.home,
   });
   try {
     await opener.open(url);

@@ -15,10 +15,9 @@ import type { Settings, SsoInstance } from "../../lib/settings/settings.ts";
 import type { UrlAction } from "../../lib/settings/url_action.ts";
 import type { LoginInterface } from "../../lib/sso/login_flow.ts";
 import { loginLockPath, rfc3339Utc, TokenManager } from "../../lib/sso/token_manager.ts";
-import { DenoCommandRunner } from "../../stores/command_runner.ts";
 import type { Context } from "../context.ts";
 import { promptTerminal } from "../tty.ts";
-import { createUrlOpener, realLauncher } from "../url_opener.ts";
+import { urlOpenerFor } from "../url_opener.ts";
 import { secureStore } from "./store.ts";
 
 /** Options of {@link accessToken}. */
@@ -145,17 +144,12 @@ function loginInterface(
   ui: LoginUiOptions,
 ): LoginInterface {
   const terminal = promptTerminal(ctx);
-  const opener = createUrlOpener({
+  const opener = urlOpenerFor(ctx, {
     action: ui.urlAction ?? ctx.globals.urlAction ?? instance.authUrlAction,
     browser: settings.browser,
     execCommand: settings.urlExecCommand,
     container: { name: instance.name, color: "blue", icon: "fingerprint" },
     notice: (text) => terminal.notice(text),
-    logger: ctx.logger,
-    launcher: realLauncher(new DenoCommandRunner({ path: ctx.env.PATH, os: Deno.build.os })),
-    os: Deno.build.os,
-    env: ctx.env,
-    home: ctx.paths.home,
   });
   return {
     opener,

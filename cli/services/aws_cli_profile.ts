@@ -285,24 +285,17 @@ async function loginInterface(
   profile: SsoProfile,
   settings: Settings | undefined,
 ): Promise<LoginInterface> {
-  const [{ promptTerminal }, { createUrlOpener, realLauncher }, { DenoCommandRunner }] =
-    await Promise.all([
-      import("../tty.ts"),
-      import("../url_opener.ts"),
-      import("../../stores/command_runner.ts"),
-    ]);
+  const [{ promptTerminal }, { urlOpenerFor }] = await Promise.all([
+    import("../tty.ts"),
+    import("../url_opener.ts"),
+  ]);
   const terminal = promptTerminal(ctx);
-  const opener = createUrlOpener({
+  const opener = urlOpenerFor(ctx, {
     action: ctx.globals.urlAction ?? settings?.urlAction ?? "open",
     browser: ctx.globals.browser ?? settings?.browser,
     execCommand: settings?.urlExecCommand ?? [],
     container: { name: profile.name, color: "blue", icon: "fingerprint" },
     notice: (text) => terminal.notice(text),
-    logger: ctx.logger,
-    launcher: realLauncher(new DenoCommandRunner({ path: ctx.env.PATH, os: Deno.build.os })),
-    os: Deno.build.os,
-    env: ctx.env,
-    home: ctx.paths.home,
   });
   return { opener, notify: (text) => terminal.notice(text) };
 }

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { splitLinesKeepEnds as splitLines } from "../text_lines.ts";
 import { AwsSsoError } from "../errors.ts";
 
 /** The first and last line of a managed block, without line endings. */
@@ -81,22 +82,6 @@ export class DuplicateBlockError extends AwsSsoError {
 export function blockMarkers(instance = "Default"): BlockMarkers {
   const suffix = instance === "Default" ? "" : `_${instance}`;
   return { begin: `# BEGIN_AWS_SSO_CLI${suffix}`, end: `# END_AWS_SSO_CLI${suffix}` };
-}
-
-/** Splits text into lines that keep their terminators (the last one may have none). */
-function splitLines(text: string): string[] {
-  const lines: string[] = [];
-  let start = 0;
-  while (start < text.length) {
-    const nl = text.indexOf("\n", start);
-    if (nl < 0) {
-      lines.push(text.slice(start));
-      break;
-    }
-    lines.push(text.slice(start, nl + 1));
-    start = nl + 1;
-  }
-  return lines;
 }
 
 function content(line: string): string {

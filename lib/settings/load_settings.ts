@@ -27,6 +27,7 @@ import {
   CONFIG_PROFILES_URL_ACTIONS,
   isContainerAction,
   isUrlAction,
+  URL_ACTIONS,
   type UrlAction,
 } from "./url_action.ts";
 
@@ -189,17 +190,7 @@ class Loader {
     const v = this.string(node, what);
     if (v === undefined || v === "") return undefined;
     if (!isUrlAction(v) || (allowed !== undefined && !allowed.includes(v))) {
-      const options = (allowed ??
-        [
-          "clip",
-          "exec",
-          "open",
-          "print",
-          "printurl",
-          "granted-containers",
-          "open-url-in-container",
-          "ansi-osc52",
-        ]).join(", ");
+      const options = (allowed ?? URL_ACTIONS).join(", ");
       this.fail(node as Node, `invalid ${what} '${v}': must be one of ${options}`);
     }
     return v;
