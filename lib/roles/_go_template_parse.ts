@@ -340,6 +340,20 @@ function lex(input: string): Token[] {
     tokens.push({ type: T.Error, pos: at, val: message });
     return tokens;
   };
+  /** Moves past a quoted literal starting at `pos`; false when it is not closed on the line. */
+  const skipQuoted = (quote: string): boolean => {
+    pos++;
+    while (true) {
+      const d = input[pos++];
+      if (d === "\\") {
+        const e = input[pos++];
+        if (e !== undefined && e !== "\n") continue;
+        return false;
+      }
+      if (d === undefined || d === "\n") return false;
+      if (d === quote) return true;
+    }
+  };
   const codePointAt = (i: number): string | undefined => {
     const cp = input.codePointAt(i);
     return cp === undefined ? undefined : String.fromCodePoint(cp);
@@ -441,17 +455,7 @@ function lex(input: string): Token[] {
         continue;
       }
       if (c === '"') {
-        pos++;
-        while (true) {
-          const d = input[pos++];
-          if (d === "\\") {
-            const e = input[pos++];
-            if (e !== undefined && e !== "\n") continue;
-            return fail("unterminated quoted string");
-          }
-          if (d === undefined || d === "\n") return fail("unterminated quoted string");
-          if (d === '"') break;
-        }
+        if (!skipQuoted('"')) return fail("unterminated quoted string");
         emit(T.String);
         continue;
       }
@@ -463,17 +467,7 @@ function lex(input: string): Token[] {
         continue;
       }
       if (c === "'") {
-        pos++;
-        while (true) {
-          const d = input[pos++];
-          if (d === "\\") {
-            const e = input[pos++];
-            if (e !== undefined && e !== "\n") continue;
-            return fail("unterminated character constant");
-          }
-          if (d === undefined || d === "\n") return fail("unterminated character constant");
-          if (d === "'") break;
-        }
+        if (!skipQuoted("'")) return fail("unterminated character constant");
         emit(T.CharConstant);
         continue;
       }
