@@ -11,8 +11,12 @@ import { runCli, tempHome, writeConfig } from "./run_cli.ts";
 const BROWSER = new URL("../emulator/browser.ts", import.meta.url).pathname;
 const PASSWORD = "fast path password";
 const keyctl = Deno.build.os === "linux" &&
-  (await new Deno.Command("sh", { args: ["-c", "command -v keyctl"], stdout: "null" }).output())
-      .code === 0;
+  // The kernel keyring must be usable (some containers deny it), not just the program present.
+  (await new Deno.Command("sh", {
+      args: ["-c", "command -v keyctl && keyctl show @u"],
+      stdout: "null",
+      stderr: "null",
+    }).output()).code === 0;
 
 Deno.test("plainProcessArn() accepts only the plain credential_process command line", () => {
   const arn = "arn:aws:iam::012345678901:role/Admin";

@@ -11,8 +11,9 @@ const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const BROWSER = new URL("../emulator/browser.ts", import.meta.url).pathname;
 const tools = Deno.build.os === "linux" &&
   (await new Deno.Command("sh", {
-      args: ["-c", "command -v keyctl && command -v script"],
+      args: ["-c", "command -v script && command -v keyctl && keyctl show @u"],
       stdout: "null",
+      stderr: "null",
     }).output()).code === 0;
 
 function quote(s: string): string {

@@ -5,6 +5,7 @@ import { DenoCommandRunner } from "../../stores/command_runner.ts";
 
 const runner = new DenoCommandRunner({ path: Deno.env.get("PATH") ?? "", os: Deno.build.os });
 const usable = Deno.build.os === "linux" && await runner.available("keyctl") &&
+  (await runner.run("keyctl", ["show", "@u"])).code === 0 &&
   (Deno.build.arch === "x86_64" || Deno.build.arch === "aarch64");
 
 Deno.test({
