@@ -17,6 +17,7 @@ import type { BenchScenario } from "../scenario.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const RUN = `${Deno.execPath()} run -A --quiet ${MAIN}`;
+const EMPTY = new URL("../empty.ts", import.meta.url).pathname;
 const WORDS = ["production", "staging", "development", "sandbox", "security", "logging"];
 const ROLES = ["AdministratorAccess", "ReadOnlyAccess"];
 
@@ -108,10 +109,13 @@ export const scenarios: BenchScenario[] = [
       await storeToken(w.configDir, "bench-token-not-used-for-list", 8 * 3600);
       return {
         commands: [
+          { name: "empty deno run", command: `${Deno.execPath()} run -A --quiet ${EMPTY}` },
+          { name: "version (start-up cost of the command graph)", command: `${RUN} version` },
           { name: "list (10,000 roles)", command: `${RUN} list`, goal: { maxMedianMs: 150 } },
           { name: "list --csv (10,000 roles)", command: `${RUN} list --csv` },
         ],
         env: w.env,
+        baseline: "empty deno run",
         cleanup: () => Deno.remove(w.home, { recursive: true }),
       };
     },

@@ -92,3 +92,24 @@ Deno.test("config.yaml edits take effect at once and warnings show on every run"
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a config.yaml indented with a tab on line 7 fails with file:line and no stack trace", async () => {
+  const dir = await tempHome();
+  try {
+    const text = await Deno.readTextFile(
+      new URL("../testdata/config/tab_line7.yaml", import.meta.url),
+    );
+    await writeConfig(dir, text);
+    const r = await runCli(["list"], { home: dir });
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, "");
+    assert.match(
+      r.stderr,
+      /^aws-sso: error: ~\/\.config\/aws-sso\/config\.yaml:7:\d+: YAML syntax error/,
+    );
+    assert.match(r.stderr, /hint: indent with spaces/);
+    assert.doesNotMatch(r.stderr, /at .*\.ts:\d+|stack/i);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
