@@ -10,11 +10,12 @@
 import assert from "node:assert/strict";
 import { realFileIo } from "../../lib/atomic_file.ts";
 import { SecureStore } from "../../lib/secure_store.ts";
-import { grantTypesFor, rfc3339Utc } from "../../lib/sso/token_manager.ts";
+import { rfc3339Utc } from "../../lib/sso/token_manager.ts";
 import { EncryptedFileBackend, fileStorePath } from "../../stores/encrypted_file.ts";
 import { JsonFileBackend } from "../../stores/json_file.ts";
 import { type Emulator, startEmulator } from "../emulator/emulator.ts";
 import { realClock, RecordingLogger } from "../lib/sso/_fixtures.ts";
+import { storeSignedInSession } from "../fakes/signed_in_session.ts";
 import { baseEnv, type CliResult, tempHome, writeConfig } from "./run_cli.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
@@ -187,21 +188,7 @@ function fileStore(home: string): SecureStore {
 
 /** Puts a signed-in session whose access token has `leftMs` left into `store`. */
 async function storeSession(emu: Emulator, store: SecureStore, leftMs: number) {
-  const t = emu.issueToken();
-  await store.putRegistration("Default", {
-    clientId: t.clientId,
-    clientSecret: t.clientSecret,
-    clientIdIssuedAt: Math.floor(Date.now() / 1000),
-    clientSecretExpiresAt: t.clientSecretExpiresAt,
-    grantTypes: grantTypesFor("pkce"),
-  });
-  await store.putToken("Default", {
-    accessToken: t.accessToken,
-    expiresIn: 3600,
-    expiresAt: rfc3339Utc(Date.now() + leftMs),
-    RefreshToken: t.refreshToken,
-    tokenType: "Bearer",
-  });
+  const t = await storeSignedInSession(emu, store, leftMs);
   emu.resetCounters();
   return t;
 }

@@ -6,11 +6,11 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { storeSignedInSession } from "../fakes/signed_in_session.ts";
 import { realFileIo } from "../../lib/atomic_file.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { silentLogger } from "../../lib/logger.ts";
 import { SecureStore } from "../../lib/secure_store.ts";
-import { grantTypesFor, rfc3339Utc } from "../../lib/sso/token_manager.ts";
 import { EncryptedFileBackend, fileStorePath } from "../../stores/encrypted_file.ts";
 import { JsonFileBackend } from "../../stores/json_file.ts";
 import {
@@ -202,27 +202,12 @@ export function openStore(home: string, kind: "file" | "json" = "file"): SecureS
  * `leftMs` left into `store`, as a login would have; `source` is an emulator (a new sign-in)
  * or a token it issued.
  */
-export async function putSession(
+export function putSession(
   source: Emulator | IssuedToken,
   store: SecureStore,
   leftMs: number,
 ): Promise<IssuedToken> {
-  const t = "issueToken" in source ? source.issueToken() : source;
-  await store.putRegistration("Default", {
-    clientId: t.clientId,
-    clientSecret: t.clientSecret,
-    clientIdIssuedAt: Math.floor(Date.now() / 1000),
-    clientSecretExpiresAt: t.clientSecretExpiresAt,
-    grantTypes: grantTypesFor("pkce"),
-  });
-  await store.putToken("Default", {
-    accessToken: t.accessToken,
-    expiresIn: 3600,
-    expiresAt: rfc3339Utc(Date.now() + leftMs),
-    RefreshToken: t.refreshToken,
-    tokenType: "Bearer",
-  });
-  return t;
+  return storeSignedInSession(source, store, leftMs);
 }
 
 /** Every regular file under `dir`, recursively. */

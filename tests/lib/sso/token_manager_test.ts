@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { storeSignedInSession } from "../../fakes/signed_in_session.ts";
 import { AwsApiError, LockTimeoutError, NotLoggedInError } from "../../../lib/errors.ts";
 import { acquireLock } from "../../../lib/file_lock.ts";
 import type { SecureStore } from "../../../lib/secure_store.ts";
@@ -9,7 +10,6 @@ import {
   grantTypesFor,
   loginLockPath,
   registrationUsable,
-  rfc3339Utc,
   TokenManager,
   type TokenManagerOptions,
 } from "../../../lib/sso/token_manager.ts";
@@ -67,21 +67,7 @@ async function setup(emu: Emulator, backend = new MemoryBackend()): Promise<Setu
 
 /** Stores a signed-in session whose access token expires `leftMs` from now. */
 async function signedIn(emu: Emulator, store: SecureStore, leftMs: number) {
-  const t = emu.issueToken();
-  await store.putRegistration("Default", {
-    clientId: t.clientId,
-    clientSecret: t.clientSecret,
-    clientIdIssuedAt: Math.floor(Date.now() / 1000),
-    clientSecretExpiresAt: t.clientSecretExpiresAt,
-    grantTypes: grantTypesFor("pkce"),
-  });
-  await store.putToken("Default", {
-    accessToken: t.accessToken,
-    expiresIn: 3600,
-    expiresAt: rfc3339Utc(Date.now() + leftMs),
-    RefreshToken: t.refreshToken,
-    tokenType: "Bearer",
-  });
+  const t = await storeSignedInSession(emu, store, leftMs);
   emu.resetCounters();
   return t;
 }
