@@ -40,24 +40,29 @@ ${options.instanceYaml ?? ""}
 `,
   );
   if (options.token !== false && store === "json") {
-    const issued = emu.issueToken();
-    const expiresAt = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
-    await Deno.writeTextFile(
-      `${home}/${CONFIG_DIR}/store.json`,
-      JSON.stringify({
-        CreateTokenResponse: {
-          Default: {
-            accessToken: issued.accessToken,
-            expiresIn: 3600,
-            expiresAt,
-            tokenType: "Bearer",
-          },
-        },
-      }),
-      { mode: 0o600 },
-    );
+    await writeJsonStoreSession(home, emu);
   }
   return home;
+}
+
+/** Writes a signed-in token (valid for an hour) into the `json` store under `home`. */
+export async function writeJsonStoreSession(home: string, emu: Emulator): Promise<void> {
+  const issued = emu.issueToken();
+  const expiresAt = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
+  await Deno.writeTextFile(
+    `${home}/${CONFIG_DIR}/store.json`,
+    JSON.stringify({
+      CreateTokenResponse: {
+        Default: {
+          accessToken: issued.accessToken,
+          expiresIn: 3600,
+          expiresAt,
+          tokenType: "Bearer",
+        },
+      },
+    }),
+    { mode: 0o600 },
+  );
 }
 
 /** Runs `aws-sso <args>` against the emulator. */

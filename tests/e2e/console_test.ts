@@ -9,6 +9,7 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { type Emulator, startEmulator } from "../emulator/emulator.ts";
 import { queryEscape } from "../../lib/url_action_format.ts";
 import { type CliResult, runCli, tempHome, writeConfig } from "./run_cli.ts";
+import { writeJsonStoreSession } from "./_creds_session.ts";
 
 const CONFIG_DIR = ".config/aws-sso";
 const ADMIN = "012345678901:AdministratorAccess";
@@ -35,22 +36,7 @@ SSOConfig:
     StartUrl: ${emu.startUrl}
 ${extra}`,
   );
-  const issued = emu.issueToken();
-  const expiresAt = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
-  await Deno.writeTextFile(
-    `${home}/${CONFIG_DIR}/store.json`,
-    JSON.stringify({
-      CreateTokenResponse: {
-        Default: {
-          accessToken: issued.accessToken,
-          expiresIn: 3600,
-          expiresAt,
-          tokenType: "Bearer",
-        },
-      },
-    }),
-    { mode: 0o600 },
-  );
+  await writeJsonStoreSession(home, emu);
   return {
     emu,
     home,
