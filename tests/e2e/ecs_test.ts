@@ -5,6 +5,7 @@
  * without a Docker engine.
  */
 import assert from "node:assert/strict";
+import { awsCliPresent, runAwsCli } from "../emulator/aws_cli.ts";
 import { fileURLToPath } from "node:url";
 import { GetRoleCredentialsCommand } from "@aws-sdk/client-sso";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
@@ -16,7 +17,6 @@ import { baseEnv, runCli, tempHome } from "./run_cli.ts";
 const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
 const DENO_JSON = fileURLToPath(new URL("../../deno.json", import.meta.url));
 const TESTDATA = fileURLToPath(new URL("../testdata/ecs/", import.meta.url));
-const AWS_CLI = "/usr/bin/aws";
 const ADMIN_PROFILE = "production:AdministratorAccess";
 const READONLY_PROFILE = "production:ReadOnlyAccess";
 
@@ -153,37 +153,13 @@ async function sdkIdentity(
   }
 }
 
-function awsCliPresent(): boolean {
-  try {
-    return Deno.statSync(AWS_CLI).isFile;
-  } catch {
-    return false;
-  }
-}
-
 async function awsCliIdentity(
   emu: Emulator,
   env: Record<string, string>,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const home = await Deno.makeTempDir({ prefix: "aws-sso-ecs-awscli-" });
   try {
-    const out = await new Deno.Command(AWS_CLI, {
-      args: ["sts", "get-caller-identity", "--endpoint-url", emu.url, "--output", "json"],
-      clearEnv: true,
-      env: {
-        PATH: "/usr/bin:/bin",
-        HOME: home,
-        AWS_CONFIG_FILE: `${home}/config`,
-        AWS_SHARED_CREDENTIALS_FILE: `${home}/credentials`,
-        AWS_REGION: emu.region,
-        AWS_EC2_METADATA_DISABLED: "true",
-        ...env,
-      },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const dec = new TextDecoder();
-    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+    return await runAwsCli(emu, home, ["sts", "get-caller-identity"], env);
   } finally {
     await Deno.remove(home, { recursive: true });
   }

@@ -2,44 +2,10 @@ import assert from "node:assert/strict";
 import { type Emulator, startEmulator } from "./emulator.ts";
 import { roleCredentials } from "./_sdk_clients.ts";
 import { createAwsCliDataPath } from "./aws_cli_data_path.ts";
+import { AWS_CLI, awsCliPresent, runAwsCli } from "./aws_cli.ts";
 
-const AWS_CLI = "/usr/bin/aws";
-
-function cliPresent(): boolean {
-  try {
-    return Deno.statSync(AWS_CLI).isFile;
-  } catch {
-    return false;
-  }
-}
-
-/** Runs the AWS CLI v2 in a clean environment (temp HOME, no config files, no IMDS). */
-async function aws(
-  emu: Emulator,
-  home: string,
-  args: string[],
-  env: Record<string, string> = {},
-  endpointUrl = true,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const endpoint = endpointUrl ? ["--endpoint-url", emu.url] : [];
-  const out = await new Deno.Command(AWS_CLI, {
-    args: [...args, ...endpoint, "--output", "json", "--no-cli-pager"],
-    clearEnv: true,
-    env: {
-      PATH: "/usr/bin:/bin",
-      HOME: home,
-      AWS_CONFIG_FILE: `${home}/config`,
-      AWS_SHARED_CREDENTIALS_FILE: `${home}/credentials`,
-      AWS_REGION: emu.region,
-      AWS_EC2_METADATA_DISABLED: "true",
-      ...env,
-    },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const cliPresent = awsCliPresent;
+const aws = runAwsCli;
 
 const SKIP_NOTE = ` (skipped: ${AWS_CLI} is not installed)`;
 const NAME = "the AWS CLI v2 accepts the emulator for STS, the SSO portal and SSO OIDC";
