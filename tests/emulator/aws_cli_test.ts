@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Emulator, startEmulator } from "./emulator.ts";
+import { startEmulator } from "./emulator.ts";
 import { roleCredentials } from "./_sdk_clients.ts";
 import { createAwsCliDataPath } from "./aws_cli_data_path.ts";
 import { AWS_CLI, awsCliPresent, runAwsCli } from "./aws_cli.ts";
