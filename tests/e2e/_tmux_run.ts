@@ -16,25 +16,36 @@ export async function hasTmux(): Promise<boolean> {
   }
 }
 
-async function tmux(...args: string[]): Promise<string> {
-  const out = await new Deno.Command("tmux", {
-    args: ["-L", SOCKET, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
-  return new TextDecoder().decode(out.stdout);
+/** A `tmux` runner on its own server socket (each test file keeps its sessions apart). */
+export function tmuxOn(socket: string): (...args: string[]) => Promise<string> {
+  return async (...args) => {
+    const out = await new Deno.Command("tmux", {
+      args: ["-L", socket, ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!out.success) {
+      throw new Error(`tmux ${args[0]} failed: ${new TextDecoder().decode(out.stderr)}`);
+    }
+    return new TextDecoder().decode(out.stdout);
+  };
 }
 
-/** Polls `probe` every 100 ms until it is true; throws after `ms`. */
-export async function waitFor(
+const tmux = tmuxOn(SOCKET);
+
+/**
+ * Polls `probe` every 100 ms until it answers something other than `false` / `undefined`, and
+ * returns that; throws after `ms`.
+ */
+export async function waitFor<T>(
   what: string,
-  probe: () => Promise<boolean>,
+  probe: () => Promise<T | false | undefined>,
   ms = 20_000,
-): Promise<void> {
+): Promise<T> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    if (await probe()) return;
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}`);

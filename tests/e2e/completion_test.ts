@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { startEmulator } from "../emulator/emulator.ts";
 import { cli, credsSession, E2E } from "./_creds_session.ts";
+import { tmuxOn, waitFor } from "./_tmux_run.ts";
 import { baseEnv, runCli } from "./run_cli.ts";
 
 const SOCKET = `aws-sso-completion-test-${Deno.pid}`;
@@ -23,26 +24,7 @@ async function which(program: string): Promise<boolean> {
   return false;
 }
 
-async function tmux(...args: string[]): Promise<string> {
-  const out = await new Deno.Command("tmux", {
-    args: ["-L", SOCKET, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) {
-    throw new Error(`tmux ${args[0]} failed: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return new TextDecoder().decode(out.stdout);
-}
-
-async function waitFor(what: string, probe: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await probe()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const tmux = tmuxOn(SOCKET);
 
 const SHELL_COMMANDS: Record<string, string[]> = {
   bash: ["bash", "-i"],

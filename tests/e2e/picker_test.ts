@@ -4,6 +4,7 @@
  * stderr, which stays on the terminal.
  */
 import assert from "node:assert/strict";
+import { tmuxOn, waitFor } from "./_tmux_run.ts";
 import { baseEnv } from "./run_cli.ts";
 import { generatedRoles } from "./pick_role_script.ts";
 
@@ -11,31 +12,7 @@ const SCRIPT = new URL("./pick_role_script.ts", import.meta.url).pathname;
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SOCKET = `aws-sso-picker-test-${Deno.pid}`;
 
-async function tmux(...args: string[]): Promise<string> {
-  const out = await new Deno.Command("tmux", {
-    args: ["-L", SOCKET, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) {
-    throw new Error(`tmux ${args[0]} failed: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return new TextDecoder().decode(out.stdout);
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const tmux = tmuxOn(SOCKET);
 
 async function readIfExists(path: string): Promise<string | undefined> {
   try {
