@@ -4,7 +4,6 @@
  */
 import type { Clock } from "../../../lib/clock.ts";
 import type { RoleCredentials } from "../../../lib/creds/role_credentials.ts";
-import type { LogFields, Logger, LogLevel } from "../../../lib/logger.ts";
 import type { EcsCredentialSource } from "../../../lib/ecs/slot_store.ts";
 
 export const MIN = 60_000;
@@ -33,35 +32,7 @@ export function fakeClock(start = Date.UTC(2025, 0, 1)): FakeClock {
   };
 }
 
-/** A logger that keeps its lines (`LEVEL message k=v`) and its secrets. */
-export interface RecordingLogger extends Logger {
-  lines: string[];
-  secrets: Set<string>;
-}
-
-export function recordingLogger(): RecordingLogger {
-  const lines: string[] = [];
-  const secrets = new Set<string>();
-  const log = (level: LogLevel) => (message: string, fields?: LogFields) => {
-    let line = `${level.toUpperCase()} ${message}`;
-    for (const [k, v] of Object.entries(fields ?? {})) if (v !== undefined) line += ` ${k}=${v}`;
-    lines.push(line);
-  };
-  return {
-    level: "trace",
-    lines,
-    secrets,
-    error: log("error"),
-    warn: log("warn"),
-    info: log("info"),
-    debug: log("debug"),
-    trace: log("trace"),
-    secret(v) {
-      if (v !== undefined) secrets.add(v);
-    },
-    enabled: () => true,
-  };
-}
+export { RecordingLogger, recordingLogger } from "../../fakes/recording_logger.ts";
 
 let serial = 0;
 

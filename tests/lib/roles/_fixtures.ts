@@ -4,7 +4,6 @@
  * @module
  */
 import type { CachedInstance, RoleCacheData } from "../../../lib/roles/cache_file.ts";
-import type { Logger, LogLevel } from "../../../lib/logger.ts";
 import type { SsoInstance } from "../../../lib/settings/settings.ts";
 
 /** 2023-11-14T22:13:20Z. */
@@ -12,22 +11,7 @@ export const NOW = 1_700_000_000_000;
 /** NOW in unix seconds. */
 export const NOW_S = NOW / 1000;
 
-/** A logger that keeps its lines. */
-export function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const log = (level: string) => (m: string) => void lines.push(`${level} ${m}`);
-  return {
-    lines,
-    level: "debug" as LogLevel,
-    error: log("ERROR"),
-    warn: log("WARN"),
-    info: log("INFO"),
-    debug: log("DEBUG"),
-    trace: log("TRACE"),
-    secret() {},
-    enabled: () => true,
-  };
-}
+export { recordingLogger } from "../../fakes/recording_logger.ts";
 
 /** An instance with no overlays. */
 export function plainInstance(name = "Default"): SsoInstance {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { recordingLogger } from "../../fakes/recording_logger.ts";
 import {
   CACHE_VERSION,
   configHash,
@@ -12,7 +13,6 @@ import {
   serializeRoleCache,
   updateRoleCache,
 } from "../../../lib/roles/cache_file.ts";
-import type { Logger, LogLevel } from "../../../lib/logger.ts";
 import type { SsoInstance } from "../../../lib/settings/settings.ts";
 
 const fixture = new URL("../../testdata/cache/reference_v4.json", import.meta.url);
@@ -21,22 +21,6 @@ const realClock = {
   now: () => Date.now(),
   sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
 };
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const log = (level: string) => (m: string) => lines.push(`${level} ${m}`);
-  return {
-    lines,
-    level: "debug" as LogLevel,
-    error: log("ERROR"),
-    warn: log("WARN"),
-    info: log("INFO"),
-    debug: log("DEBUG"),
-    trace: log("TRACE"),
-    secret() {},
-    enabled: () => true,
-  };
-}
 
 function instance(name = "Default"): SsoInstance {
   return {

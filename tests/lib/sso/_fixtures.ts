@@ -6,43 +6,12 @@
  */
 import type { HttpDeps } from "../../../lib/aws/json_client.ts";
 import type { Clock } from "../../../lib/clock.ts";
-import type { LogFields, Logger, LogLevel } from "../../../lib/logger.ts";
+import type { Logger } from "../../../lib/logger.ts";
 import { SecureStore } from "../../../lib/secure_store.ts";
 import type { SecretBackend } from "../../../stores/backend.ts";
 import { MemoryBackend } from "../../../stores/memory.ts";
 
-/** A logger that keeps every line and every registered secret. */
-export class RecordingLogger implements Logger {
-  readonly level: LogLevel = "trace";
-  readonly lines: string[] = [];
-  readonly secrets = new Set<string>();
-
-  #log(level: LogLevel, message: string, fields?: LogFields) {
-    const extra = Object.entries(fields ?? {}).map(([k, v]) => ` ${k}=${v}`).join("");
-    this.lines.push(`${level.toUpperCase()} ${message}${extra}`);
-  }
-  error(m: string, f?: LogFields): void {
-    this.#log("error", m, f);
-  }
-  warn(m: string, f?: LogFields): void {
-    this.#log("warn", m, f);
-  }
-  info(m: string, f?: LogFields): void {
-    this.#log("info", m, f);
-  }
-  debug(m: string, f?: LogFields): void {
-    this.#log("debug", m, f);
-  }
-  trace(m: string, f?: LogFields): void {
-    this.#log("trace", m, f);
-  }
-  secret(value: string | undefined): void {
-    if (value !== undefined) this.secrets.add(value);
-  }
-  enabled(): boolean {
-    return true;
-  }
-}
+export { RecordingLogger } from "../../fakes/recording_logger.ts";
 
 /** Real time. */
 export const realClock: Clock = {
