@@ -10,21 +10,11 @@ import { SecretRegistry } from "./log.ts";
 import { terminalOutput } from "./output.ts";
 import { buildProgram } from "./program.ts";
 import { EXIT, reportError } from "./report.ts";
+import { globalOptionValue } from "./global_options.ts";
 
 function wantsDebug(argv: string[]): boolean {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--") break;
-    const value = a === "-L" || a === "--level"
-      ? argv[i + 1]
-      : a?.startsWith("--level=")
-      ? a.slice(8)
-      : a?.startsWith("-L") && a.length > 2
-      ? a.slice(2)
-      : undefined;
-    if (value === "debug" || value === "trace") return true;
-  }
-  return false;
+  const level = globalOptionValue(argv, "level");
+  return level === "debug" || level === "trace";
 }
 
 /** Parses `argv` and runs the command; never throws. */

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { VALUE_OPTION_WORDS } from "./global_options.ts";
 
 /** One top-level command. */
 export interface CommandEntry {
@@ -55,19 +56,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
 ];
 
-/** Global options that take a value (so the word after them is not the command name). */
-const VALUE_OPTIONS = new Set([
-  "--config",
-  "-L",
-  "--level",
-  "-S",
-  "--sso",
-  "-b",
-  "--browser",
-  "-u",
-  "--url-action",
-]);
-
 /**
  * The commands a command line needs: the one it names, `list` for the default command, or all of
  * them (help, `help <cmd>`, an unknown name — whose error suggests a close one).
@@ -81,7 +69,7 @@ export function commandsFor(argv: readonly string[]): readonly CommandEntry[] {
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
     if (word === "-h" || word === "--help" || word === "--") return COMMANDS;
-    if (VALUE_OPTIONS.has(word)) {
+    if (VALUE_OPTION_WORDS.has(word)) {
       i++;
       continue;
     }

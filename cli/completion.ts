@@ -26,6 +26,7 @@ import {
 import { LIST_FIELDS } from "../lib/roles/list_fields.ts";
 import { Context, type ContextDeps } from "./context.ts";
 import type { Output } from "./output.ts";
+import { globalOption, optionWords } from "./global_options.ts";
 
 /** Dynamic sources for option values, by commander attribute name. */
 const OPTION_SOURCES: Record<string, string> = {
@@ -101,7 +102,11 @@ export function commandTree(cmd: CommandUnknownOpts): CompletionCommand {
 /** The tree of `aws-sso-profile [-S|--sso <instance>] <profile>` (the shell helper). */
 export const PROFILE_HELPER_TREE: CompletionCommand = {
   name: "aws-sso-profile",
-  options: [{ flags: ["-S", "--sso"], takesValue: true, values: { kind: "dynamic", name: "sso" } }],
+  options: [{
+    flags: optionWords(globalOption("sso")),
+    takesValue: true,
+    values: { kind: "dynamic", name: "sso" },
+  }],
   subcommands: [],
   positional: { kind: "dynamic", name: "profiles" },
 };

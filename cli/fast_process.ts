@@ -18,10 +18,12 @@ import {
   type SnapshotStore,
 } from "../lib/hot_path_snapshot.ts";
 import { resolvePaths } from "../lib/paths.ts";
+import { globalOption } from "./global_options.ts";
 import type { SecretBackend } from "../stores/backend.ts";
 import { EncryptedFileBackend, fileStorePath } from "../stores/encrypted_file.ts";
 import { noKeyCache } from "../stores/key_cache.ts";
 import { SyscallKeyCache } from "../stores/keyring_syscall.ts";
+import { localOffsetMinutes } from "./local_time.ts";
 
 const COMMAND_RUNNER = "../stores/command_runner.ts";
 const SECRET_SERVICE = "../stores/secret_service.ts";
@@ -33,6 +35,8 @@ type KeychainModule = typeof import("../stores/macos_keychain.ts");
 /** Role credentials are handed out from the store only with at least this much time left. */
 const REUSE_MIN_REMAINING_MS = 20 * 60_000;
 
+const SSO = globalOption("sso");
+
 /** The role ARN of a plain `[-S <inst>] process --arn <arn>` command line, else undefined. */
 export function plainProcessArn(argv: readonly string[]): string | undefined {
   let arn: string | undefined;
@@ -41,9 +45,9 @@ export function plainProcessArn(argv: readonly string[]): string | undefined {
     const a = argv[i]!;
     if (a === "process" && !sawProcess) {
       sawProcess = true;
-    } else if (a === "-S" || a === "--sso") {
+    } else if (a === SSO.short || a === SSO.long) {
       i++; // the instance does not matter: credentials are stored by role ARN
-    } else if (a.startsWith("--sso=")) {
+    } else if (a.startsWith(`${SSO.long}=`)) {
       continue;
     } else if (sawProcess && (a === "-a" || a === "--arn") && arn === undefined) {
       arn = argv[++i];
@@ -155,7 +159,7 @@ export async function fastProcessPayload(
       sessionToken: c.sessionToken,
       expiration: c.expiration,
       accountId: ref.accountId,
-    }, { tzOffsetMinutes: -new Date(c.expiration).getTimezoneOffset() });
+    }, { tzOffsetMinutes: localOffsetMinutes(c.expiration) });
   } catch {
     return undefined; // the normal path will say what is wrong
   }

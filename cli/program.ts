@@ -7,11 +7,12 @@
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import { UsageError } from "../lib/errors.ts";
-import { isLogLevel, LOG_LEVELS, type LogLevel } from "../lib/logger.ts";
-import { isUrlAction, URL_ACTIONS } from "../lib/settings/url_action.ts";
+import { isLogLevel, type LogLevel } from "../lib/logger.ts";
+import { isUrlAction } from "../lib/settings/url_action.ts";
 import { Context, type ContextDeps, type GlobalOptions } from "./context.ts";
 import type { Output } from "./output.ts";
 import { COMMANDS, commandsFor } from "./command_registry.ts";
+import { GLOBAL_OPTIONS, type GlobalOptionSpec, optionFlags } from "./global_options.ts";
 
 const LIST_MODULE = "./commands/list.ts";
 
@@ -23,30 +24,13 @@ export interface App {
   setExitCode(code: number): void;
 }
 
-/** Global option names (commander attribute names). */
-const GLOBAL_KEYS = [
-  "config",
-  "level",
-  "lines",
-  "sso",
-  "browser",
-  "urlAction",
-  "stsRefresh",
-] as const;
-
 function globalOptions(withEnv: boolean): Option[] {
-  const env = (o: Option, name: string) => (withEnv ? o.env(name) : o);
-  return [
-    env(new Option("--config <file>", "config file to use"), "AWS_SSO_CONFIG"),
-    new Option("-L, --level <level>", "log level").choices(LOG_LEVELS),
-    new Option("--lines", "add the source file and line to log messages"),
-    env(new Option("-S, --sso <name>", "AWS SSO instance to use (default: DefaultSSO)"), "AWS_SSO"),
-    env(new Option("-b, --browser <path>", "browser to open URLs with"), "AWS_SSO_BROWSER"),
-    new Option("-u, --url-action <action>", "how to handle URLs (login and console)").choices(
-      URL_ACTIONS,
-    ),
-    new Option("--sts-refresh", "force a refresh of the role credentials"),
-  ];
+  return GLOBAL_OPTIONS.map((spec: GlobalOptionSpec) => {
+    const option = new Option(optionFlags(spec), spec.description);
+    if (spec.choices !== undefined) option.choices(spec.choices);
+    if (withEnv && spec.env !== undefined) option.env(spec.env);
+    return option;
+  });
 }
 
 function levenshtein(a: string, b: string): number {
@@ -109,7 +93,7 @@ export function resolveGlobals(command: CommandUnknownOpts): GlobalOptions {
   for (let c: CommandUnknownOpts | null = command; c !== null; c = c.parent) chain.unshift(c);
   const root = chain[0] ?? command;
   const values: Record<string, unknown> = {};
-  for (const key of GLOBAL_KEYS) {
+  for (const { key } of GLOBAL_OPTIONS) {
     let value: unknown;
     for (const c of chain) {
       if (c.getOptionValueSource(key) === "cli") value = c.getOptionValue(key);

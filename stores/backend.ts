@@ -20,6 +20,17 @@ export const STORE_KINDS = [
 /** One of {@link STORE_KINDS}. */
 export type StoreKind = typeof STORE_KINDS[number];
 
+/** Real stores a user can name in `SecureStore` (memory is for tests). */
+export const USER_STORE_KINDS: readonly Exclude<StoreKind, "memory">[] = STORE_KINDS.filter(
+  (k): k is Exclude<StoreKind, "memory"> => k !== "memory",
+);
+
+/** Stores of the reference tool this build does not have, with the product each one is. */
+export const UNSUPPORTED_STORES = { kwallet: "KWallet", "1password": "1Password" } as const;
+
+/** Every name `SecureStore` accepts (lib/settings lists them; a type check there holds it). */
+export type SecureStoreName = typeof USER_STORE_KINDS[number] | keyof typeof UNSUPPORTED_STORES;
+
 /** An opaque key → bytes secret store. Keys are short printable ASCII strings. */
 export interface SecretBackend {
   /** Which backend this is (for messages and `doctor`). */

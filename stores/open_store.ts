@@ -14,6 +14,8 @@ import {
   type SecretBackend,
   STORE_KINDS,
   type StoreKind,
+  UNSUPPORTED_STORES,
+  USER_STORE_KINDS,
 } from "./backend.ts";
 import { EncryptedFileBackend, fileStorePath } from "./encrypted_file.ts";
 import { JsonFileBackend } from "./json_file.ts";
@@ -25,15 +27,6 @@ import { MemoryBackend } from "./memory.ts";
 import { PASS_INIT_HINT, PassBackend } from "./pass.ts";
 import { SecretServiceBackend } from "./secret_service.ts";
 import { dpapiStorePath, POWERSHELL, WindowsDpapiBackend } from "./windows_dpapi.ts";
-
-/** Stores of the reference tool this build does not have. */
-const UNSUPPORTED: Record<string, string> = {
-  kwallet: "KWallet",
-  "1password": "1Password",
-};
-
-/** Real stores a user can name (memory is for tests). */
-const USER_KINDS = STORE_KINDS.filter((k) => k !== "memory");
 
 /** What {@link openBackend} needs; cli/ fills it from settings, paths and the environment. */
 export interface OpenBackendOptions {
@@ -71,13 +64,13 @@ export interface OpenBackendOptions {
 export async function openBackend(options: OpenBackendOptions): Promise<SecretBackend> {
   const name = options.kind?.trim() ?? "";
   if (name === "") return build(await detectKind(options), options);
-  const unsupported = UNSUPPORTED[name.toLowerCase()];
+  const unsupported = (UNSUPPORTED_STORES as Record<string, string>)[name.toLowerCase()];
   if (unsupported !== undefined) {
     throw new BackendUnavailableError(
       `SecureStore "${name}" (${unsupported}) is not supported in this build`,
       {
         hints: [
-          `use one of: ${USER_KINDS.join(", ")}`,
+          `use one of: ${USER_STORE_KINDS.join(", ")}`,
           "or remove SecureStore to pick one automatically",
         ],
       },
@@ -86,7 +79,7 @@ export async function openBackend(options: OpenBackendOptions): Promise<SecretBa
   const kind = STORE_KINDS.find((k) => k === name.toLowerCase());
   if (kind === undefined) {
     throw new BackendUnavailableError(`Unknown SecureStore "${name}"`, {
-      hints: [`use one of: ${USER_KINDS.join(", ")}`],
+      hints: [`use one of: ${USER_STORE_KINDS.join(", ")}`],
     });
   }
   await requireAvailable(kind, options);

@@ -15,6 +15,7 @@ import { AwsSsoError, ProfileNotFoundError, UsageError } from "../../lib/errors.
 import { expandHome } from "../../lib/paths.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
+import { localOffsetMinutes } from "../local_time.ts";
 
 async function appendPrivate(ctx: Context, path: string, text: string): Promise<void> {
   const file = await Deno.open(path, { append: true, create: true, mode: 0o600 });
@@ -72,7 +73,7 @@ export function credentialsCommand(app: App): CommandUnknownOpts {
           secretAccessKey: creds.secretAccessKey,
           sessionToken: creds.sessionToken,
           expiration: creds.expiration,
-          tzOffsetMinutes: -new Date(creds.expiration).getTimezoneOffset(),
+          tzOffsetMinutes: localOffsetMinutes(creds.expiration),
         });
       }
       const text = formatCredentialsIni(entries);

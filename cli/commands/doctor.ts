@@ -19,6 +19,7 @@ import { formatRfc3339 } from "../../lib/time_format.ts";
 import { timeRemain } from "../../lib/time_remain.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
+import { localOffsetMinutes } from "../local_time.ts";
 
 /** How a check came out. */
 export type CheckState = "ok" | "warn" | "fail" | "skip";
@@ -181,7 +182,7 @@ async function checkStoreAndToken(ctx: Context): Promise<CheckResult[]> {
 }
 
 function localTime(ms: number): string {
-  return formatRfc3339(ms, -new Date(ms).getTimezoneOffset());
+  return formatRfc3339(ms, localOffsetMinutes(ms));
 }
 
 function loginHint(settings: { ssoConfig: Record<string, unknown> }, instance: string): string {

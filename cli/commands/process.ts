@@ -14,6 +14,7 @@ import {
   awsProfileCredentials,
   awsProfileRequest,
 } from "../services/aws_cli_profile.ts";
+import { localOffsetMinutes } from "../local_time.ts";
 
 /** Builds the `process` command. */
 export function processCommand(app: App): CommandUnknownOpts {
@@ -38,7 +39,7 @@ export function processCommand(app: App): CommandUnknownOpts {
       if (awsProfile !== undefined) {
         const { creds } = await awsProfileCredentials(ctx, awsProfile);
         ctx.output.out(formatCredentialProcess(creds, {
-          tzOffsetMinutes: -new Date(creds.expiration).getTimezoneOffset(),
+          tzOffsetMinutes: localOffsetMinutes(creds.expiration),
         }));
         return;
       }
@@ -68,7 +69,7 @@ export function processCommand(app: App): CommandUnknownOpts {
         throw e;
       }
       ctx.output.out(formatCredentialProcess(creds, {
-        tzOffsetMinutes: -new Date(creds.expiration).getTimezoneOffset(),
+        tzOffsetMinutes: localOffsetMinutes(creds.expiration),
       }));
     });
   return addAwsProfileOptions(processCmd);

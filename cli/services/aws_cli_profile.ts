@@ -40,6 +40,7 @@ import type { Settings, SsoInstance } from "../../lib/settings/settings.ts";
 import type { LoginInterface } from "../../lib/sso/login_flow.ts";
 import { ConfigNotFoundError, type Context } from "../context.ts";
 import type { RegionFlags } from "./env.ts";
+import { localOffsetMinutes } from "../local_time.ts";
 
 /** What `--aws-profile` and its override flags asked for. */
 export interface AwsProfileRequest {
@@ -438,7 +439,7 @@ export async function awsProfileEnvVars(
     region,
     tags: {},
     envVarTags: [],
-    tzOffsetMinutes: -new Date(creds.expiration).getTimezoneOffset(),
+    tzOffsetMinutes: localOffsetMinutes(creds.expiration),
   });
   return { vars, arn: creds.arn };
 }

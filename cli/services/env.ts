@@ -9,6 +9,7 @@ import { credentialEnvVars, defaultRegion, type EnvVar } from "../../lib/creds/e
 import type { RoleCredentials } from "../../lib/creds/role_credentials.ts";
 import type { RoleFlat } from "../../lib/roles/role.ts";
 import type { Context } from "../context.ts";
+import { localOffsetMinutes } from "../local_time.ts";
 
 /** Region flags. */
 export interface RegionFlags {
@@ -51,6 +52,6 @@ export async function roleEnvVars(
     region,
     tags: role.Tags,
     envVarTags: settings.envVarTags,
-    tzOffsetMinutes: -new Date(creds.expiration).getTimezoneOffset(),
+    tzOffsetMinutes: localOffsetMinutes(creds.expiration),
   });
 }

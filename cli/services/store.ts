@@ -144,11 +144,11 @@ async function storeSettings(
     return await ctx.settings();
   } catch (e) {
     if (!configOptional || !(e instanceof ConfigNotFoundError)) throw e;
-    // The defaults of lib/settings/load_settings.ts: SecureStore unset means auto-detect.
+    // The defaults of lib/settings/load_settings.ts: SecureStore unset means auto-detect, the
+    // Secret Service collection unset means the store's default.
     return {
       secureStore: undefined,
       jsonStore: ctx.paths.jsonStore,
-      secretServiceCollection: "awsssocli",
     };
   }
 }

@@ -250,7 +250,6 @@ export function defaultSettings(
     historyLimit: 10,
     historyMinutes: 1440,
     jsonStore: `${options.configDir}/store.json`,
-    secretServiceCollection: "awsssocli",
     onePassword: {},
     fullTextSearch: true,
     accountPrimaryTag: [...DEFAULT_ACCOUNT_PRIMARY_TAG],
@@ -401,10 +400,10 @@ export function loadSettings(text: string, options: LoadSettingsOptions): Loaded
       const p = loader.string(v, "JsonStore");
       if (p !== undefined && p !== "") s.jsonStore = expandTilde(p, options.home);
     },
-    SecretServiceCollection: (
-      v,
-    ) => (s.secretServiceCollection = loader.string(v, "SecretServiceCollection") ||
-      s.secretServiceCollection),
+    SecretServiceCollection: (v) => {
+      const name = loader.string(v, "SecretServiceCollection");
+      if (name !== undefined && name !== "") s.secretServiceCollection = name;
+    },
     OnePassword: (v) =>
       eachKey(loader, v, "OnePassword", {
         Vault: (x) => (s.onePassword.vault = loader.string(x, "OnePassword.Vault")),

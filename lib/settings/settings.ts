@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { SecureStoreName } from "../../stores/backend.ts";
 import type { LogLevel } from "../logger.ts";
 import type { UrlAction } from "./url_action.ts";
 
@@ -124,8 +125,8 @@ export interface Settings {
   secureStore?: string;
   /** Path of the `json` store. */
   jsonStore: string;
-  /** libsecret collection. */
-  secretServiceCollection: string;
+  /** `SecretServiceCollection`; unset: the store's default (stores/secret_service.ts). */
+  secretServiceCollection?: string;
   /** 1Password settings. */
   onePassword: OnePasswordSettings;
   /** Tag key shown first in the picker. */
@@ -161,7 +162,11 @@ export const DEFAULT_LIST_FIELDS = [
 /** Default `AccountPrimaryTag`. */
 export const DEFAULT_ACCOUNT_PRIMARY_TAG = ["AccountName", "AccountAlias", "Email"];
 
-/** Store names the `SecureStore` key accepts (some only to report them unsupported). */
+/**
+ * Store names the `SecureStore` key accepts (some only to report them unsupported). The stores
+ * own the list (stores/backend.ts `SecureStoreName`); lib/ may import only its type, so the
+ * check below fails to compile when a name is missing here.
+ */
 export const SECURE_STORE_NAMES = [
   "file",
   "json",
@@ -171,4 +176,8 @@ export const SECURE_STORE_NAMES = [
   "pass",
   "kwallet",
   "1password",
-] as const;
+] as const satisfies readonly SecureStoreName[];
+
+type UnlistedStoreName = Exclude<SecureStoreName, typeof SECURE_STORE_NAMES[number]>;
+// Compile-time proof that SECURE_STORE_NAMES names every store.
+const _everyStoreNameListed: [UnlistedStoreName] extends [never] ? true : never = true;
