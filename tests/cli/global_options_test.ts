@@ -46,6 +46,7 @@ Deno.test("every command accepts each global option after its name, without env 
     for (const spec of GLOBAL_OPTIONS) {
       const option = command.options.find((o) => o.attributeName() === spec.key);
       assert.ok(option !== undefined, `${command.name()} lacks ${spec.long}`);
+      assert.equal(option.envVar, undefined, `${command.name()} ${spec.long} binds env again`);
     }
   }
 });
