@@ -8,7 +8,7 @@ import {
   parseTemplate,
   profileTemplateFunctions,
   TemplateError,
-} from "../../../lib/roles/go_template.ts";
+} from "../../../lib/go_template/mod.ts";
 
 const FRIENDLY = "{{ FirstItem .AccountName (.AccountAlias | nospace) }}:{{ .RoleName }}";
 const PADDED = "{{ .AccountIdPad }}:{{ .RoleName }}";
