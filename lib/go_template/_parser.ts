@@ -62,7 +62,14 @@ function newNumber(pos: number, text: string, isChar: boolean): NumberNode {
   throw new ParseFailure(`illegal number syntax: ${goQuote(text)}`, pos);
 }
 
-/** Parses `source`; `hasFunction` tells which identifiers are callable. */
+/**
+ * Parses `source`; `hasFunction` tells which identifiers are callable.
+ *
+ * @example
+ * ```ts
+ * parseTree("a{{ .B }}", () => false).root.nodes.length; // 2
+ * ```
+ */
 export function parseTree(
   source: string,
   hasFunction: (name: string) => boolean,

@@ -6,6 +6,12 @@
  * Errors say where: `template: profile:1:17: function "nope" not defined`. The column follows
  * Go's convention, the byte offset within the line, so execution errors match the Go tool's.
  *
+ * Inside the folder: `_lexer.ts` → `_parser.ts` build the tree of `_nodes.ts`, which
+ * `_exec.ts` evaluates over values as `_value.ts` models them; `_fmt.ts` and `_strconv.ts` print
+ * them as Go does. The functions are Go's builtins (`_builtins.ts`), sprig's by family
+ * (`_sprig_*.ts`, over `_cast.ts` and the RE2 mapping of `_regex.ts`) and aws-sso's own
+ * (`_aws_sso_functions.ts`).
+ *
  * @module
  */
 
