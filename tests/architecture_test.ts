@@ -1,7 +1,7 @@
 /**
  * Holds the layering rules of STYLE.md so they do not erode: dependency direction, the one
- * output module, the one caller of Deno.exit, and no ambient state (env, clock, TTY) in lib/ and
- * stores/.
+ * output module, the one caller of Deno.exit, no ambient state (env, clock, TTY) in lib/ and
+ * stores/, and the Go template engine (lib/go_template/) as a leaf reached only through its mod.ts.
  */
 import assert from "node:assert/strict";
 
@@ -104,5 +104,33 @@ Deno.test("lib/ and stores/ never read the environment, argv, the clock or a TTY
       ambient.test(l) && !l.trim().startsWith("//") && !l.trim().startsWith("*")
     );
     assert.equal(line, undefined, `${file}: ${line}`);
+  }
+});
+
+Deno.test("lib/go_template/ is a leaf: it imports only itself and the error base", async () => {
+  const files = layers.lib.filter((f) => f.startsWith("lib/go_template/"));
+  assert.ok(files.includes("lib/go_template/mod.ts"));
+  for (const file of files) {
+    const text = await Deno.readTextFile(root + file);
+    for (const { spec } of imports(text)) {
+      const target = spec.startsWith(".") ? resolve(file, spec) : spec;
+      assert.ok(
+        target.startsWith("lib/go_template/") || target === "lib/errors.ts",
+        `${file} imports ${target}`,
+      );
+    }
+  }
+});
+
+Deno.test("code outside lib/go_template/ imports only its mod.ts", async () => {
+  for (const file of [...layers.cli, ...layers.lib, ...layers.stores]) {
+    if (file.startsWith("lib/go_template/")) continue;
+    const text = await Deno.readTextFile(root + file);
+    for (const { spec } of imports(text)) {
+      if (!spec.startsWith(".")) continue;
+      const target = resolve(file, spec);
+      if (!target.startsWith("lib/go_template/")) continue;
+      assert.equal(target, "lib/go_template/mod.ts", `${file} imports ${target}`);
+    }
   }
 });

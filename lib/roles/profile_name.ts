@@ -7,7 +7,7 @@
  */
 import { AwsSsoError } from "../errors.ts";
 import { EMPTY_PROFILE_FORMAT } from "../settings/settings.ts";
-import { goStruct, parseTemplate, profileTemplateFunctions } from "./go_template.ts";
+import { goStruct, parseTemplate, profileTemplateFunctions } from "../go_template/mod.ts";
 import type { RoleTemplateData } from "./role.ts";
 
 /** ProfileFormat does not parse or fails on a role. */

@@ -1,15 +1,21 @@
 /**
- * A Go `text/template` engine for `ProfileFormat` (reference §3): the same language, the same
- * output and the same functions (sprig v3 plus aws-sso's own) as the Go tool, so profile names
- * users configured years ago keep rendering byte for byte. Parse once, execute many times.
- *
- * Errors say where: `template: profile:1:17: function "nope" not defined`. The column follows
- * Go's convention, the byte offset within the line, so execution errors match the Go tool's.
+ * The evaluator of Go's `text/template`: walks a parsed tree over a data value, with Go's
+ * variable scoping, `range`/`break`/`continue`, lazy `and`/`or`, field and method lookup,
+ * argument type checks and conversions, and Go's execution error messages.
  *
  * @module
  */
 
-import { AwsSsoError, type AwsSsoErrorOptions } from "../errors.ts";
+import { goBuiltins } from "./_builtins.ts";
+import { formatValue } from "./_fmt.ts";
+import {
+  GO_PARAM_NAMES,
+  GO_SIGNATURE,
+  GoCallError,
+  type GoFunction,
+  type GoSignature,
+  type ParamType,
+} from "./_go_function.ts";
 import {
   type AnyNode,
   type ArgNode,
@@ -23,78 +29,17 @@ import {
   nodeString,
   type NumberNode,
   type ParsedTemplate,
-  ParseFailure,
-  parseTree,
   type PipeNode,
   type TemplateNode,
   type TreeNode,
   type VariableNode,
-} from "./_go_template_parse.ts";
-import {
-  byteLength,
-  formatValue,
-  GO_SIGNATURE,
-  goBuiltins,
-  GoCallError,
-  type GoFunction,
-  type GoSignature,
-  goTypeName,
-  isGoInt,
-  isTrue,
-  type ParamType,
-  profileFunctionMap,
-  sortedEntries,
-  structTypeOf,
-} from "./_go_template_funcs.ts";
-
-export { goStruct } from "./_go_template_funcs.ts";
+} from "./_nodes.ts";
+import { locate, TemplateError } from "./_template_error.ts";
+import { goTypeName, isGoInt, isTrue, sortedEntries, structTypeOf } from "./_value.ts";
 
 /** Functions a template may call, by name; plain JS functions accept any arguments. */
 export interface TemplateFunctions {
   [name: string]: (...args: unknown[]) => unknown;
-}
-
-/** Where a template problem is. */
-export interface TemplateErrorLocation {
-  /** The template's name (`profile` unless given). */
-  readonly templateName: string;
-  /** 1-based line. */
-  readonly line: number;
-  /** Byte offset within the line, as Go reports it. */
-  readonly column: number;
-}
-
-/**
- * A template that does not parse or fails while executing; the message names the place.
- *
- * @example
- * ```ts
- * try { parseTemplate("{{ nope }}"); } catch (e) { if (e instanceof TemplateError) e.line; }
- * ```
- */
-export class TemplateError extends AwsSsoError {
-  /** The template's name. */
-  readonly templateName: string;
-  /** 1-based line of the problem. */
-  readonly line: number;
-  /** Byte offset within the line (Go's column). */
-  readonly column: number;
-
-  /** Creates the error; `message` is the complete text, location included. */
-  constructor(message: string, location: TemplateErrorLocation, options: AwsSsoErrorOptions = {}) {
-    super(message, options);
-    this.templateName = location.templateName;
-    this.line = location.line;
-    this.column = location.column;
-  }
-}
-
-/** Options of {@link parseTemplate}. */
-export interface ParseTemplateOptions {
-  /** Name used in error messages; default `profile`. */
-  name?: string;
-  /** Functions besides Go's builtins; default {@link profileTemplateFunctions}. */
-  functions?: TemplateFunctions;
 }
 
 /** A parsed template. */
@@ -105,59 +50,6 @@ export interface Template {
   readonly source: string;
   /** Renders the template over `data`; throws {@link TemplateError}. */
   execute(data: unknown): string;
-}
-
-/**
- * The functions available to `ProfileFormat`: aws-sso's `AccountIdStr`, `EmptyString`,
- * `FirstItem`, `StringsJoin`, `StringReplace` and the sprig v3 text functions.
- *
- * @example
- * ```ts
- * parseTemplate("{{ .Name | kebabcase }}", { functions: profileTemplateFunctions });
- * ```
- */
-export const profileTemplateFunctions: TemplateFunctions = profileFunctionMap;
-
-/**
- * Parses a Go template; throws {@link TemplateError} for a syntax error or an unknown function.
- *
- * @example
- * ```ts
- * const t = parseTemplate("{{ .AccountIdPad }}:{{ .RoleName }}");
- * t.execute({ AccountIdPad: "000000000123", RoleName: "Admin" }); // "000000000123:Admin"
- * ```
- */
-export function parseTemplate(source: string, options: ParseTemplateOptions = {}): Template {
-  const name = options.name ?? "profile";
-  const user = options.functions ?? profileTemplateFunctions;
-  const hasFunction = (fn: string) => Object.hasOwn(user, fn) || Object.hasOwn(goBuiltins, fn);
-  let tree: ParsedTemplate;
-  try {
-    tree = parseTree(source, hasFunction);
-  } catch (e) {
-    if (e instanceof ParseFailure) {
-      const { line, column } = locate(source, e.pos);
-      throw new TemplateError(`template: ${name}:${line}:${column}: ${e.message}`, {
-        templateName: name,
-        line,
-        column,
-      });
-    }
-    throw e;
-  }
-  return new CompiledTemplate(name, source, tree, user);
-}
-
-// ---------------------------------------------------------------------------------------------
-
-function locate(source: string, pos: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = source.indexOf("\n"); i >= 0 && i < pos; i = source.indexOf("\n", i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: byteLength(source.slice(lineStart, pos)) };
 }
 
 /** No final value in a pipeline (distinct from `undefined`, Go's invalid value). */
@@ -173,16 +65,6 @@ const enum Flow {
   Continue,
 }
 
-const GO_PARAM_NAMES: Readonly<Record<ParamType, string>> = {
-  string: "string",
-  int: "int",
-  int64: "int64",
-  float64: "float64",
-  bool: "bool",
-  any: "interface {}",
-  value: "reflect.Value",
-};
-
 /** Go's limit is far higher; a JS stack gives out sooner. */
 const MAX_TEMPLATE_DEPTH = 1000;
 
@@ -197,13 +79,15 @@ interface State {
   depth: number;
 }
 
-class CompiledTemplate implements Template {
+/** A parsed template, ready to execute any number of times. */
+export class CompiledTemplate implements Template {
   readonly name: string;
   readonly source: string;
   readonly #root: ListNode;
   readonly #defined: Map<string, ListNode>;
   readonly #functions: TemplateFunctions;
 
+  /** Wraps `tree`; `functions` are looked up before Go's builtins. */
   constructor(name: string, source: string, tree: ParsedTemplate, functions: TemplateFunctions) {
     this.name = name;
     this.source = source;
@@ -213,6 +97,7 @@ class CompiledTemplate implements Template {
     this.#functions = functions;
   }
 
+  /** Renders the template over `data`; throws {@link TemplateError}. */
   execute(data: unknown): string {
     const st: State = {
       out: "",
