@@ -311,3 +311,26 @@ Deno.test("deviceLogin() names the cause when device authorization cannot start 
     /Unable to start device authorization with AWS SSO: StartDeviceAuthorization failed: InvalidClientException/,
   );
 });
+
+Deno.test("both logins stop serving the opener's one-time link when they end", async () => {
+  await using emu = await startEmulator({ deviceCodeIntervalSec: 1 });
+  let closed = 0;
+  const handle = { close: () => Promise.resolve(void closed++) };
+  const pkce = harness(emu, () => {}, { timeoutMs: 100 });
+  pkce.deps.opener = { open: () => Promise.resolve(handle) };
+  await assert.rejects(pkceLogin(pkce.deps, await register(emu, "pkce")), /timed out/);
+  assert.equal(closed, 1, "closed when the PKCE login timed out");
+  const device = harness(emu, () => {});
+  device.deps.opener = {
+    open(url) {
+      emu.approveDevice(userCodeOf(url));
+      return Promise.resolve(handle);
+    },
+  };
+  await deviceLogin(
+    device.deps,
+    await register(emu, "device_code"),
+    () => Promise.reject(new Error("unused")),
+  );
+  assert.equal(closed, 2, "closed when the device login ended");
+});
