@@ -66,11 +66,13 @@ function text(status: number, body: string): Response {
 /** Request-supplied text for a log line: control characters escaped, at most 100 characters. */
 function escaped(text: string): string {
   const cut = text.length > 100 ? `${text.slice(0, 100)}...` : text;
-  // deno-lint-ignore no-control-regex
-  return cut.replace(
-    /[\u0000-\u001f\u007f-\u009f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  let out = "";
+  for (const c of cut) {
+    const code = c.charCodeAt(0);
+    const control = code < 0x20 || (code >= 0x7f && code <= 0x9f);
+    out += control ? `\\u${code.toString(16).padStart(4, "0")}` : c;
+  }
+  return out;
 }
 
 /** The real listener, on `Deno.serve`; bound by the time this returns. */
