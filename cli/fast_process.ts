@@ -94,7 +94,7 @@ async function openSnapshotBackend(
       // Variable specifiers keep these modules out of the start-up graph of every `process`
       // run (the compile task --includes them).
       const { DenoCommandRunner }: RunnerModule = await import(COMMAND_RUNNER);
-      const runner = new DenoCommandRunner({ path: env.PATH, os: Deno.build.os });
+      const runner = new DenoCommandRunner({ env, os: Deno.build.os });
       let backend: SecretBackend;
       if (store.kind === "secret-service") {
         const { SecretServiceBackend }: SecretServiceModule = await import(SECRET_SERVICE);

@@ -1,24 +1,36 @@
 /**
  * The URL actions (reference §7.3): open in a browser, print, copy to the clipboard, run
- * `UrlExecCommand`, open in a Firefox / Granted container, or OSC 52. Used for the login URL
- * and (later) the console URL; programs are started through an injected launcher so tests can
- * record them.
+ * `UrlExecCommand`, open in a Firefox / Granted container, or OSC 52. Used for the login URLs
+ * and the console URL; programs are started through an injected launcher so tests can record
+ * them.
+ *
+ * A program we start never gets the URL itself on its command line (any local process can read
+ * a command line, and these URLs carry a login's state or a console SigninToken): it gets a
+ * one-time loopback link that redirects to the URL once (lib/one_time_url.ts). A second fetch of
+ * that link is reported to the user. `print`, `printurl`, `clip` and OSC 52 show the real URL,
+ * which the user needs when the browser is on another machine. Programs start with our
+ * environment minus our secret variables (stores/child_env.ts).
  *
  * @module
  */
 import { AwsSsoError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { UrlAction } from "../lib/settings/url_action.ts";
-import type { UrlOpener } from "../lib/sso/login_flow.ts";
+import type { OpenedUrl, UrlOpener } from "../lib/sso/login_flow.ts";
+import { type OneTimeUrl, serveOneTimeUrl } from "../lib/one_time_url.ts";
 import { type ContainerSpec, containerUrl, execArgv, osc52 } from "../lib/url_action_format.ts";
 import { expandHome } from "../lib/paths.ts";
 import type { CommandRunner } from "../stores/backend.ts";
+import { childEnv } from "../stores/child_env.ts";
 import { DenoCommandRunner } from "../stores/command_runner.ts";
 import type { Context } from "./context.ts";
 
 /** Starts programs for the URL actions. */
 export interface ProcessLauncher {
-  /** Starts `program` without waiting for it (a browser); throws when it cannot start. */
+  /**
+   * Starts `program` without waiting for it (a browser); throws when it cannot start. `env`
+   * adds to the launcher's environment.
+   */
   spawnDetached(program: string, args: string[], env?: Record<string, string>): void;
   /** Runs `program` with `input` on stdin and waits for it; output is discarded. */
   runWithInput(program: string, args: string[], input: Uint8Array): Promise<number>;
@@ -48,19 +60,30 @@ export interface UrlOpenerOptions {
   env: Record<string, string>;
   /** Home directory for `~` in programs. */
   home: string;
+  /** Serves the one-time links handed to programs (default: {@link serveOneTimeUrl}). */
+  oneTimeUrl?: typeof serveOneTimeUrl;
 }
+
+/** The one line the user sees when a one-time link is fetched again (names no secret). */
+export const LINK_REUSED_WARNING = "WARNING: the one-time browser link of this aws-sso run was " +
+  "fetched more than once: another program on this computer may have tried to use it.\n";
 
 /**
  * The real launcher: detached children that outlive aws-sso and never hold its terminal.
  * Clipboard tools get no stdout/stderr pipes: xclip and wl-copy fork a server that would keep
- * them open.
+ * them open. Children start from `env` minus our secret variables.
  */
-export function realLauncher(runner: Pick<CommandRunner, "available">): ProcessLauncher {
+export function realLauncher(
+  runner: Pick<CommandRunner, "available">,
+  env: Readonly<Record<string, string | undefined>>,
+): ProcessLauncher {
   return {
     available: (program) => runner.available(program),
     async runWithInput(program, args, input) {
       const child = new Deno.Command(program, {
         args,
+        env: childEnv(env),
+        clearEnv: true,
         stdin: "piped",
         stdout: "null",
         stderr: "null",
@@ -74,10 +97,11 @@ export function realLauncher(runner: Pick<CommandRunner, "available">): ProcessL
       }
       return (await child.status).code;
     },
-    spawnDetached(program, args, env) {
+    spawnDetached(program, args, extra) {
       const child = new Deno.Command(program, {
         args,
-        env,
+        env: childEnv(env, extra),
+        clearEnv: true,
         stdin: "null",
         stdout: "null",
         stderr: "null",
@@ -105,8 +129,27 @@ export function createUrlOpener(options: UrlOpenerOptions): UrlOpener {
       });
     }
   };
+  /** Runs `launch` with a one-time link to `url`; the link stops when launching fails. */
+  const launchOnce = (url: string, launch: (link: string) => void): OpenedUrl => {
+    let warned = false;
+    const link: OneTimeUrl = (options.oneTimeUrl ?? serveOneTimeUrl)({
+      target: url,
+      onReuse: () => {
+        if (warned) return;
+        warned = true;
+        notice(LINK_REUSED_WARNING);
+      },
+    });
+    try {
+      launch(link.url);
+    } catch (e) {
+      link.close().catch(() => {});
+      throw e;
+    }
+    return { fetched: link.fetched, close: () => link.close() };
+  };
   return {
-    async open(url: string): Promise<void> {
+    async open(url: string): Promise<OpenedUrl | void> {
       switch (options.action) {
         case "print":
           print(url);
@@ -121,16 +164,21 @@ export function createUrlOpener(options: UrlOpenerOptions): UrlOpener {
         case "clip":
           return await copyToClipboard(options, url);
         case "exec":
-          exec(url);
-          return;
+          return launchOnce(url, exec);
         case "granted-containers":
-        case "open-url-in-container":
-          exec(containerUrl(options.action, url, options.container, (m) => logger.warn(m)));
-          return;
+        case "open-url-in-container": {
+          const action = options.action;
+          // The container URL embeds the link, so the extension opens it inside the container.
+          return launchOnce(
+            url,
+            (link) => exec(containerUrl(action, link, options.container, (m) => logger.warn(m))),
+          );
+        }
         case "open":
           try {
-            openInBrowser(options, url);
+            const opened = launchOnce(url, (link) => openInBrowser(options, link));
             logger.info("Opening URL in your browser");
+            return opened;
           } catch (e) {
             logger.warn(`Unable to open the URL in a browser: ${(e as Error).message}`);
             print(url);
@@ -223,7 +271,7 @@ export function urlOpenerFor(ctx: Context, choice: UrlOpenerChoice): UrlOpener {
   return createUrlOpener({
     ...choice,
     logger: ctx.logger,
-    launcher: realLauncher(new DenoCommandRunner({ path: ctx.env.PATH, os: Deno.build.os })),
+    launcher: realLauncher(new DenoCommandRunner({ env: ctx.env, os: Deno.build.os }), ctx.env),
     os: Deno.build.os,
     env: ctx.env,
     home: ctx.paths.home,

@@ -74,7 +74,7 @@ export interface CommandResult {
 export interface CommandRunner {
   /**
    * Runs `command args...`, feeding `stdin` when given, and waits for it. `env` adds to the
-   * inherited environment. After `timeoutMs` the program is killed and the result has code 124
+   * runner's environment, which never holds our secret variables (stores/child_env.ts). After `timeoutMs` the program is killed and the result has code 124
    * (as timeout(1) reports it).
    */
   run(

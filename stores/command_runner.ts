@@ -1,18 +1,23 @@
 /**
  * The real {@link CommandRunner}: runs programs with `Deno.Command`. Secrets go on stdin (piped),
- * never in `args`; stdout and stderr are captured, never inherited.
+ * never in `args`; stdout and stderr are captured, never inherited; the child's environment is
+ * the one given minus our secret variables ({@link childEnv}).
  *
  * @module
  */
 import { BackendUnavailableError, type CommandResult, type CommandRunner } from "./backend.ts";
+import { childEnv } from "./child_env.ts";
 
 /** Exit code reported when a program was killed for running past `timeoutMs` (as timeout(1)). */
 export const TIMEOUT_EXIT_CODE = 124;
 
 /** Options for {@link DenoCommandRunner}. */
 export interface DenoCommandRunnerOptions {
-  /** The `PATH` value to search in `available()` (cli/ passes the environment's). */
-  path: string | undefined;
+  /**
+   * The environment children start from (cli/ passes its snapshot of ours): our secret
+   * variables are removed before any child sees it, and its `PATH` is searched by `available()`.
+   */
+  env: Readonly<Record<string, string | undefined>>;
   /** `Deno.build.os`: decides the PATH separator and executable suffixes. */
   os: typeof Deno.build.os;
   /** Windows `PATHEXT` (default `.COM;.EXE;.BAT;.CMD`). */
@@ -25,11 +30,13 @@ export class DenoCommandRunner implements CommandRunner {
   readonly #windows: boolean;
   readonly #exts: string[];
   readonly #found = new Map<string, boolean>();
+  readonly #env: Record<string, string>;
 
-  /** Creates the runner; `available()` searches `options.path`. */
+  /** Creates the runner; `available()` searches the `PATH` of `options.env`. */
   constructor(options: DenoCommandRunnerOptions) {
     this.#windows = options.os === "windows";
-    this.#dirs = (options.path ?? "").split(this.#windows ? ";" : ":").filter((d) => d !== "");
+    this.#env = childEnv(options.env);
+    this.#dirs = (options.env.PATH ?? "").split(this.#windows ? ";" : ":").filter((d) => d !== "");
     this.#exts = this.#windows
       ? (options.pathExt ?? ".COM;.EXE;.BAT;.CMD").split(";").filter((e) => e !== "")
       : [""];
@@ -45,7 +52,8 @@ export class DenoCommandRunner implements CommandRunner {
     try {
       child = new Deno.Command(command, {
         args,
-        env: options.env,
+        env: childEnv(this.#env, options.env),
+        clearEnv: true,
         stdin: options.stdin === undefined ? "null" : "piped",
         stdout: "piped",
         stderr: "piped",

@@ -134,3 +134,16 @@ Deno.test("code outside lib/go_template/ imports only its mod.ts", async () => {
     }
   }
 });
+
+Deno.test("every helper program starts from childEnv() with clearEnv, except exec's own command", async () => {
+  for (const file of [...layers.cli, ...layers.lib, ...layers.stores]) {
+    // `exec` runs the user's command with the user's environment as it is (issue 14).
+    if (file === "cli/commands/exec.ts") continue;
+    const text = await Deno.readTextFile(root + file);
+    for (const m of text.matchAll(/new Deno\.Command\(/g)) {
+      const call = text.slice(m.index, text.indexOf("})", m.index));
+      assert.match(call, /env: childEnv\(/, `${file}: a child without childEnv()`);
+      assert.match(call, /clearEnv: true/, `${file}: a child inherits our environment`);
+    }
+  }
+});

@@ -304,9 +304,17 @@ async function signinUrl(
 }
 
 /**
+ * How long `console` serves the one-time link it gives the browser (or `UrlExecCommand`) before
+ * giving up: a browser that starts needs seconds, not a minute. The link is served until its
+ * first fetch, so the SigninToken never sits on a command line and is handed out once.
+ */
+export const CONSOLE_LINK_TIMEOUT_MS = 60_000;
+
+/**
  * Hands the URL to the URL action. print / printurl write it to stderr unmasked on purpose:
  * the sign-in token is a credential (registered as a secret, so no log line shows it), and the
- * URL is the one place the user asked to see it.
+ * URL is the one place the user asked to see it. A started program gets a one-time loopback
+ * link instead, served until its first fetch or {@link CONSOLE_LINK_TIMEOUT_MS}.
  */
 async function openUrl(
   ctx: Context,
@@ -327,10 +335,32 @@ async function openUrl(
     },
     notice: (text) => ctx.output.err(text),
   });
+  let opened;
   try {
-    await opener.open(url);
+    opened = await opener.open(url);
   } catch (e) {
     if (e instanceof AwsSsoError) throw e;
     throw new AwsSsoError(`unable to open the console URL: ${(e as Error).message}`, { cause: e });
+  }
+  if (opened?.fetched === undefined) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const fetched = await Promise.race([
+      opened.fetched.then(() => true),
+      new Promise<false>((resolve) =>
+        timer = setTimeout(() => resolve(false), CONSOLE_LINK_TIMEOUT_MS)
+      ),
+    ]);
+    if (!fetched) {
+      throw new AwsSsoError(
+        `The browser did not open the console link within ${
+          CONSOLE_LINK_TIMEOUT_MS / 1000
+        } seconds`,
+        { hints: ["use --url-action print (or clip) and open the URL yourself"] },
+      );
+    }
+  } finally {
+    clearTimeout(timer);
+    await opened.close();
   }
 }

@@ -39,7 +39,7 @@ function firstLine(r: CommandResult): string {
 
 /** The docker CLI, once it is known to be installed and its engine to answer. */
 async function docker(ctx: Context): Promise<Docker> {
-  const runner = new DenoCommandRunner({ path: ctx.env.PATH, os: Deno.build.os });
+  const runner = new DenoCommandRunner({ env: ctx.env, os: Deno.build.os });
   if (!await runner.available("docker")) {
     throw new AwsSsoError("Cannot run docker: the Docker CLI is not installed or not on PATH", {
       hints: [

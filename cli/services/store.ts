@@ -181,7 +181,7 @@ async function openSecureStore(
       : `${ctx.paths.home}/.password-store`,
     os: Deno.build.os,
     arch: Deno.build.arch,
-    runner: new DenoCommandRunner({ path: ctx.env.PATH, os: Deno.build.os }),
+    runner: new DenoCommandRunner({ env: ctx.env, os: Deno.build.os }),
     fileIo: realFileIo,
     passwordSource,
     warn: (message) => ctx.logger.warn(message),

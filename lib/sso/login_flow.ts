@@ -16,7 +16,7 @@ import {
   type LoopbackListenerFactory,
   startLoopbackListener,
 } from "./loopback_listener.ts";
-import type { OidcClient, OidcToken } from "./oidc_client.ts";
+import type { DeviceAuthorization, OidcClient, OidcToken } from "./oidc_client.ts";
 import {
   authorizeEndpoint,
   authorizeUrl,
@@ -27,10 +27,21 @@ import {
   type RandomBytes,
 } from "./pkce.ts";
 
+/** What became of a URL handed to a {@link UrlOpener}. */
+export interface OpenedUrl {
+  /**
+   * Set when a program (browser, `UrlExecCommand`) was started with a one-time loopback link to
+   * the URL instead of the URL itself: resolves when the link is first fetched.
+   */
+  readonly fetched?: Promise<void>;
+  /** Stops serving the one-time link; call it once the URL is no longer needed. */
+  close(): Promise<void>;
+}
+
 /** Shows a URL to the user according to the URL action (open, print, clip, exec, ...). */
 export interface UrlOpener {
-  /** Opens or shows `url`. */
-  open(url: string): Promise<void>;
+  /** Opens or shows `url`; close the returned handle (when there is one) when done. */
+  open(url: string): Promise<OpenedUrl | void>;
 }
 
 /** Reads lines the user types (or pastes) in the terminal. */
@@ -79,6 +90,10 @@ export class LoginFailedError extends AwsSsoError {}
 
 const AGAIN = 'run "aws-sso login" again';
 
+/** The one line the user sees when a request without this login's state reaches the listener. */
+export const FOREIGN_REDIRECT_WARNING = "WARNING: another program sent this login a redirect " +
+  "that does not belong to it; it was ignored, and the login still waits for your browser.\n";
+
 /** Runs the PKCE authorization-code login and returns the tokens. */
 export async function pkceLogin(
   deps: LoginFlowDeps,
@@ -87,14 +102,25 @@ export async function pkceLogin(
   const verifier = createCodeVerifier(deps.random);
   const state = createState(deps.random);
   const challenge = await codeChallenge(verifier);
+  let warned = false;
   // Bound before the browser opens: a browser with a live SSO session redirects at once.
   const listener = (deps.listen ?? startLoopbackListener)({
     port: deps.redirectPort ?? 0,
     expectedState: state,
+    onForeign: (request) => {
+      deps.logger.debug("Ignored a request to the login listener without this login's state", {
+        reason: request.reason,
+        error: request.error,
+      });
+      if (warned) return;
+      warned = true;
+      deps.notify(FOREIGN_REDIRECT_WARNING);
+    },
   });
   const redirectUri = `http://127.0.0.1:${listener.port}`;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let finished = false;
+  let opened: OpenedUrl | void = undefined;
   try {
     const url = authorizeUrl({
       endpoint: authorizeEndpoint(
@@ -108,7 +134,7 @@ export async function pkceLogin(
       state,
     });
     deps.logger.debug("Waiting for the login redirect", { redirectUri });
-    await deps.opener.open(url);
+    opened = await deps.opener.open(url);
     const waits: Promise<ListenerOutcome | "timeout">[] = [listener.outcome];
     if (deps.pasteReader !== undefined) {
       deps.notify(
@@ -148,7 +174,7 @@ export async function pkceLogin(
   } finally {
     finished = true;
     if (timer !== undefined) clearTimeout(timer);
-    await listener.close();
+    await Promise.all([listener.close(), opened?.close()]);
   }
 }
 
@@ -222,7 +248,21 @@ export async function deviceLogin(
     }
   }
   deps.notify(`\n\tVerify this code in your browser: ${auth.userCode}\n\n`);
-  await deps.opener.open(auth.verificationUriComplete ?? auth.verificationUri);
+  // A started browser gets a one-time link too: the user code in this URL lets whoever reads it
+  // approve or deny the request first.
+  const opened = await deps.opener.open(auth.verificationUriComplete ?? auth.verificationUri);
+  try {
+    return await pollDeviceToken(deps, current, auth);
+  } finally {
+    await opened?.close();
+  }
+}
+
+async function pollDeviceToken(
+  deps: LoginFlowDeps,
+  current: ClientRegistration,
+  auth: DeviceAuthorization,
+): Promise<OidcToken> {
   deps.logger.info("Waiting for SSO authentication...");
   let intervalMs = Math.max(1, auth.interval) * 1000;
   // AWS ends the wait by answering ExpiredTokenException; this bound only guards against a

@@ -3,13 +3,25 @@
  * 127.0.0.1 before the browser opens, it answers the browser's redirect on any path, checks
  * `state` and hands the authorization code to the login flow.
  *
+ * Any local process can send requests to the port. One without this login's `state` (a forged
+ * code, or an `error=` meant to abort the login) is answered 400 and reported through
+ * `onForeign`, and the listener keeps waiting for the browser's real redirect.
+ *
  * @module
  */
 import { AwsSsoError } from "../errors.ts";
 import { type CallbackResult, checkCallback } from "./pkce.ts";
 
 /** A redirect that ends the wait: a code, or an error to abort the login with. */
-export type ListenerOutcome = Exclude<CallbackResult, { kind: "ignore" }>;
+export type ListenerOutcome = Exclude<CallbackResult, { kind: "ignore" | "foreign" }>;
+
+/** A request that did not belong to the login, as far as it may be told (escaped, short). */
+export interface ForeignRequest {
+  /** Why it was refused: `state mismatch` or `returned state is empty`. */
+  reason: string;
+  /** Its `error` parameter, when it had one: control characters escaped, cut to 100. */
+  error?: string;
+}
 
 /** A running listener. */
 export interface LoopbackListener {
@@ -21,10 +33,18 @@ export interface LoopbackListener {
   close(): Promise<void>;
 }
 
+/** What {@link startLoopbackListener} needs. */
+export interface LoopbackListenerOptions {
+  /** Port to bind on 127.0.0.1 (0: any free port). */
+  port: number;
+  /** This login's `state`. */
+  expectedState: string;
+  /** Hears about each refused request that did not belong to this login. */
+  onForeign?: (request: ForeignRequest) => void;
+}
+
 /** Starts a listener on `port` (0: any free port) that expects `state`. */
-export type LoopbackListenerFactory = (
-  options: { port: number; expectedState: string },
-) => LoopbackListener;
+export type LoopbackListenerFactory = (options: LoopbackListenerOptions) => LoopbackListener;
 
 const SUCCESS_PAGE = `<!DOCTYPE html>
 <html lang="en">
@@ -43,17 +63,38 @@ function text(status: number, body: string): Response {
   });
 }
 
+/** Request-supplied text for a log line: control characters escaped, at most 100 characters. */
+function escaped(text: string): string {
+  const cut = text.length > 100 ? `${text.slice(0, 100)}...` : text;
+  let out = "";
+  for (const c of cut) {
+    const code = c.charCodeAt(0);
+    const control = code < 0x20 || (code >= 0x7f && code <= 0x9f);
+    out += control ? `\\u${code.toString(16).padStart(4, "0")}` : c;
+  }
+  return out;
+}
+
 /** The real listener, on `Deno.serve`; bound by the time this returns. */
 export function startLoopbackListener(
-  { port, expectedState }: { port: number; expectedState: string },
+  { port, expectedState, onForeign }: LoopbackListenerOptions,
 ): LoopbackListener {
   let settle!: (outcome: ListenerOutcome) => void;
   const outcome = new Promise<ListenerOutcome>((resolve) => settle = resolve);
   let done = false;
   const handler = (req: Request): Response => {
     if (req.method !== "GET") return text(405, "Method not allowed\n");
-    const result = checkCallback(new URL(req.url).searchParams, expectedState);
+    const query = new URL(req.url).searchParams;
+    const result = checkCallback(query, expectedState);
     if (result.kind === "ignore") return text(404, "Not found\n");
+    if (result.kind === "foreign") {
+      const error = query.get("error");
+      onForeign?.({
+        reason: result.message,
+        error: error === null ? undefined : escaped(error),
+      });
+      return text(400, "This request does not belong to the running aws-sso login; ignored.\n");
+    }
     if (done) return text(409, "This login has already finished; return to the terminal.\n");
     done = true;
     settle(result);

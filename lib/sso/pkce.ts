@@ -142,12 +142,14 @@ export function constantTimeEqual(a: string, b: string): boolean {
 
 /**
  * What a redirect back to the loopback address said: a code; `refused` when the browser reported
- * an error for this login (access denied); `invalid` when the request does not belong to this
- * login (state missing or wrong, no code); `ignore` when it carries none of the parameters.
+ * an error for this login (access denied); `foreign` when the request does not belong to this
+ * login (state missing or wrong: whatever else it says, someone else sent it); `invalid` when it
+ * has this login's state but no code; `ignore` when it carries none of the parameters.
  */
 export type CallbackResult =
   | { kind: "code"; code: string }
   | { kind: "refused"; message: string }
+  | { kind: "foreign"; message: string }
   | { kind: "invalid"; message: string }
   | { kind: "ignore" };
 
@@ -166,10 +168,10 @@ export function checkCallback(query: URLSearchParams, expectedState: string): Ca
   const error = query.get("error");
   if (state === null && code === null && error === null) return { kind: "ignore" };
   if (state === null || state === "") {
-    return { kind: "invalid", message: "returned state is empty" };
+    return { kind: "foreign", message: "returned state is empty" };
   }
   if (!constantTimeEqual(state, expectedState)) {
-    return { kind: "invalid", message: "state mismatch" };
+    return { kind: "foreign", message: "state mismatch" };
   }
   if (error !== null) {
     const description = query.get("error_description");

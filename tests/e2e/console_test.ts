@@ -10,6 +10,7 @@ import { type Emulator, startEmulator } from "../emulator/emulator.ts";
 import { queryEscape } from "../../lib/url_action_format.ts";
 import { type CliResult, runCli, tempHome, writeConfig } from "./run_cli.ts";
 import { writeJsonStoreSession } from "./_creds_session.ts";
+import { writeRecordingProgram } from "../fakes/recording_program.ts";
 
 const CONFIG_DIR = ".config/aws-sso";
 const ADMIN = "012345678901:AdministratorAccess";
@@ -311,11 +312,10 @@ Deno.test({
     );
     for (const action of ["open-url-in-container", "granted-containers"]) {
       await Deno.writeTextFile(out, "");
-      const r = await w.cli(["console", "-p", ADMIN, "-u", action]);
-      assert.equal(r.code, 0, r.stderr);
-      assert.equal(r.stdout, "");
+      // The command waits until the browser fetched its one-time link.
+      const running = w.cli(["console", "-p", ADMIN, "-u", action]);
       let line = "";
-      for (let i = 0; i < 100 && line === ""; i++) {
+      for (let i = 0; i < 200 && line === ""; i++) {
         line = (await Deno.readTextFile(out)).trim();
         if (line === "") await new Promise((res) => setTimeout(res, 50));
       }
@@ -326,9 +326,15 @@ Deno.test({
         .exec(line);
       assert.ok(m, line);
       assert.equal(m[1], ADMIN);
-      const url = decodeURIComponent(m[2]!.replaceAll("+", " "));
-      assert.equal(queryEscape(url), m[2]);
-      assert.equal((await signIn(url)).status, 302);
+      const link = decodeURIComponent(m[2]!.replaceAll("+", " "));
+      assert.equal(queryEscape(link), m[2]);
+      assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{43}$/);
+      const viaLink = await signIn(link);
+      assert.equal(viaLink.status, 302);
+      assert.equal((await signIn(viaLink.location!)).status, 302);
+      const r = await running;
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, "");
     }
     await Deno.remove(out);
   },
@@ -351,5 +357,42 @@ Deno.test({
       assert.ok(!rest.includes(encodeURIComponent(s)), "an encoded secret leaked into the logs");
       if (s !== token) assert.ok(!url.includes(encodeURIComponent(s)), "credentials in the URL");
     }
+  },
+});
+
+Deno.test({
+  name:
+    "console gives the browser a one-time link: no SigninToken on its argv, no secret in its environment, a second fetch refused",
+  ...opts,
+  async fn() {
+    const bin = await Deno.makeTempDir();
+    const browser = await writeRecordingProgram(`${bin}/browser`);
+    await using w = await world(`UrlAction: exec\nUrlExecCommand: ["${browser.path}", "%s"]\n`);
+    const running = w.cli(["console", "-p", ADMIN], {
+      AWS_SSO_FILE_PASSWORD: "store-password-value",
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: "Bearer ecs-token-value",
+    });
+    const [call] = await browser.waitForCalls(1);
+    const link = call!.argv[0]!;
+    assert.deepEqual(call!.argv, [link]);
+    assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{43}$/);
+    assert.ok(!/SigninToken|federation/i.test(link));
+    for (const name of ["AWS_SSO_FILE_PASSWORD", "AWS_CONTAINER_AUTHORIZATION_TOKEN"]) {
+      assert.equal(call!.env[name], undefined, `${name} reached the browser`);
+    }
+    const first = await signIn(link);
+    assert.equal(first.status, 302);
+    const federation = new URL(first.location!);
+    assert.equal(`${federation.origin}${federation.pathname}`, `${w.emu.url}/federation`);
+    assert.equal(federation.searchParams.get("Action"), "login");
+    const token = federation.searchParams.get("SigninToken")!;
+    assert.ok(w.emu.issuedSecrets().includes(token));
+    assert.equal((await signIn(first.location!)).status, 302, "the sign-in URL works");
+    const r = await running;
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!r.stderr.includes(token), "the token is not printed");
+    // The server is gone after the first fetch: a second one is refused.
+    await assert.rejects(fetch(link));
+    await Deno.remove(bin, { recursive: true });
   },
 });

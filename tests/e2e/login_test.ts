@@ -16,6 +16,7 @@ import { JsonFileBackend } from "../../stores/json_file.ts";
 import { type Emulator, startEmulator } from "../emulator/emulator.ts";
 import { realClock, RecordingLogger } from "../lib/sso/_fixtures.ts";
 import { storeSignedInSession } from "../fakes/signed_in_session.ts";
+import { browseCommand, writeRecordingProgram } from "../fakes/recording_program.ts";
 import { baseEnv, type CliResult, tempHome, writeConfig } from "./run_cli.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
@@ -541,5 +542,108 @@ Deno.test({
     assert.equal(port.code, 2);
     assert.match(port.stderr, /--redirect-port must be a whole number from 1 to 65535/);
     assert.deepEqual(w.emu.counters, {});
+  },
+});
+
+Deno.test({
+  name:
+    "forged redirects from another process (wrong, missing state; error= with a wrong state) leave the login running, and the real one completes",
+  async fn() {
+    await using w = await world(FILE_STORE, { env: withPassword });
+    const run = spawnCli(["login", "--url-action", "print"], { home: w.home, env: w.env });
+    const [, url] = await run.waitFor(LOGIN_URL);
+    // The attacker knows the port (it is in every listening socket) but not the state.
+    const listener = new URL(url!).searchParams.get("redirect_uri")!;
+    for (
+      const query of [
+        "code=attacker-code&state=guessed",
+        "code=attacker-code",
+        "error=access_denied&state=guessed",
+        "error=access_denied",
+      ]
+    ) {
+      const forged = await runForger(`${listener}/?${query}`);
+      assert.equal(forged, 400, query);
+    }
+    await run.waitFor(/another program sent this login a redirect that does not belong to it/);
+    const outcome = await Promise.race([
+      run.done,
+      new Promise((r) => setTimeout(r, 300, "running")),
+    ]);
+    assert.equal(outcome, "running", "the forged redirects did not end the login");
+    await visit(url!);
+    const r = await run.done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Logged in to AWS SSO instance Default/);
+    assert.equal(r.stderr.match(/another program sent this login/g)?.length, 1, "warned once");
+    assert.equal(w.emu.counters["CreateToken:authorization_code"], 1);
+    assert.equal(w.emu.counters["CreateToken"], 1, "no attacker code was exchanged");
+  },
+});
+
+/** Sends one GET from a separate process (as a local attacker would); returns the status. */
+async function runForger(url: string): Promise<number> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", `const r = await fetch(${JSON.stringify(url)}); console.log(r.status);`],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  return Number(new TextDecoder().decode(out.stdout).trim());
+}
+
+Deno.test({
+  name:
+    "the browser started for a login gets a one-time link on its argv and no store password in its environment",
+  async fn() {
+    const bin = await Deno.makeTempDir();
+    const browser = await writeRecordingProgram(`${bin}/browser`, browseCommand());
+    await using w = await world(
+      `${FILE_STORE}UrlAction: exec\nUrlExecCommand: ["${browser.path}", "%s"]\n`,
+      { env: { ...withPassword, AWS_SECRET_ACCESS_KEY: "user-secret-key-value" } },
+    );
+    const r = await runCli(["login"], { home: w.home, env: w.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(w.emu.counters["CreateToken:authorization_code"], 1);
+    const [call] = await browser.calls();
+    assert.equal(call!.argv.length, 1);
+    assert.match(call!.argv[0]!, /^http:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{43}$/);
+    for (const word of ["state=", "code_challenge=", "authorize"]) {
+      assert.ok(!call!.argv[0]!.includes(word), `${word} on the browser's argv`);
+    }
+    assert.equal(call!.env.HOME, w.home);
+    assert.equal(call!.env.AWS_SSO_FILE_PASSWORD, undefined);
+    assert.equal(call!.env.AWS_SECRET_ACCESS_KEY, undefined);
+    assert.ok(!Object.values(call!.env).some((v) => v.includes(PASSWORD)));
+    await Deno.remove(bin, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "a login's one-time link redirects once; a second fetch is refused and the user is warned",
+  async fn() {
+    const bin = await Deno.makeTempDir();
+    const browser = await writeRecordingProgram(`${bin}/browser`);
+    await using w = await world(
+      `SecureStore: json\nUrlAction: exec\nUrlExecCommand: ["${browser.path}", "%s"]\n`,
+    );
+    const run = spawnCli(["login"], { home: w.home, env: w.env });
+    const [call] = await browser.waitForCalls(1);
+    const link = call!.argv[0]!;
+    // Another process wins the race for the link...
+    const first = await fetch(link, { redirect: "manual" });
+    await first.body?.cancel();
+    assert.equal(first.status, 302);
+    const authorize = first.headers.get("location")!;
+    assert.match(authorize, /\/authorize\?.*state=/);
+    // ...and the browser, second, is refused, while the user is told.
+    const second = await fetch(link, { redirect: "manual" });
+    assert.equal(second.status, 410);
+    assert.match(await second.text(), /already used/);
+    await run.waitFor(/one-time browser link of this aws-sso run was fetched more than once/);
+    await visit(authorize);
+    const r = await run.done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!r.stderr.includes("state="), "the warning names no secret");
+    await Deno.remove(bin, { recursive: true });
   },
 });

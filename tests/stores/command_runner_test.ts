@@ -3,7 +3,7 @@ import { BackendUnavailableError } from "../../stores/backend.ts";
 import { DenoCommandRunner, TIMEOUT_EXIT_CODE } from "../../stores/command_runner.ts";
 
 const unix = Deno.build.os !== "windows";
-const runner = new DenoCommandRunner({ path: Deno.env.get("PATH"), os: Deno.build.os });
+const runner = new DenoCommandRunner({ env: Deno.env.toObject(), os: Deno.build.os });
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
 Deno.test(
@@ -36,6 +36,32 @@ Deno.test("command runner: env adds to the inherited environment", { ignore: !un
   });
   assert.equal(dec(out.stdout), "x y:path\n");
 });
+
+Deno.test(
+  "command runner: a child never sees the store password or credentials, even passed in env",
+  { ignore: !unix },
+  async () => {
+    const secrets = {
+      AWS_SSO_FILE_PASSWORD: "pw-in-env",
+      AWS_SECRET_ACCESS_KEY: "secret-in-env",
+      AWS_SESSION_TOKEN: "token-in-env",
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: "ecs-in-env",
+    };
+    const r = new DenoCommandRunner({
+      env: { PATH: Deno.env.get("PATH"), KEEP_ME: "kept", ...secrets },
+      os: Deno.build.os,
+    });
+    // `env` prints the child's whole environment, as secret-tool, pass or docker would see it.
+    const out = await r.run("env", [], { env: { AWS_SSO_FILE_PASSWORD: "again", EXTRA: "1" } });
+    const text = dec(out.stdout);
+    assert.match(text, /^KEEP_ME=kept$/m);
+    assert.match(text, /^EXTRA=1$/m);
+    for (const name of [...Object.keys(secrets), "AWS_ACCESS_KEY_ID"]) {
+      assert.doesNotMatch(text, new RegExp(`^${name}=`, "m"));
+    }
+    for (const value of [...Object.values(secrets), "again"]) assert.ok(!text.includes(value));
+  },
+);
 
 Deno.test("command runner: a program past its timeout is killed and reported as exit 124", {
   ignore: !unix,
@@ -71,14 +97,14 @@ Deno.test(
       await Deno.writeTextFile(`${dir}/tool-x`, "#!/bin/sh\n", { mode: 0o755 });
       await Deno.writeTextFile(`${dir}/not-exec`, "data", { mode: 0o644 });
       await Deno.mkdir(`${dir}/a-dir`);
-      const r = new DenoCommandRunner({ path: `/nonexistent:${dir}`, os: Deno.build.os });
+      const r = new DenoCommandRunner({ env: { PATH: `/nonexistent:${dir}` }, os: Deno.build.os });
       assert.equal(await r.available("tool-x"), true);
       assert.equal(await r.available("not-exec"), false);
       assert.equal(await r.available("a-dir"), false);
       assert.equal(await r.available("sh"), false);
       assert.equal(await r.available(`${dir}/tool-x`), true);
       assert.equal(
-        await new DenoCommandRunner({ path: undefined, os: "linux" }).available("sh"),
+        await new DenoCommandRunner({ env: {}, os: "linux" }).available("sh"),
         false,
       );
     } finally {
@@ -92,7 +118,7 @@ Deno.test("command runner: on Windows available() tries PATHEXT suffixes", async
   try {
     await Deno.writeTextFile(`${dir}/tool.EXE`, "MZ");
     const r = new DenoCommandRunner({
-      path: `${dir};C:\\nowhere`,
+      env: { PATH: `${dir};C:\\nowhere` },
       os: "windows",
       pathExt: ".COM;.EXE",
     });

@@ -106,7 +106,7 @@ function flipBase64(text: string): string {
   return bytes.toBase64();
 }
 
-const keyctlRunner = new DenoCommandRunner({ path: Deno.env.get("PATH"), os: Deno.build.os });
+const keyctlRunner = new DenoCommandRunner({ env: Deno.env.toObject(), os: Deno.build.os });
 const keyctlUsable = Deno.build.os === "linux" && await keyctlRunner.available("keyctl") &&
   (await keyctlRunner.run("keyctl", ["show", "@u"])).code === 0;
 

@@ -3,7 +3,7 @@ import { DenoCommandRunner } from "../../stores/command_runner.ts";
 import { KeyctlKeyCache } from "../../stores/keyctl_key_cache.ts";
 import { RecordingRunner, result } from "./recording_runner.ts";
 
-const runner = new DenoCommandRunner({ path: Deno.env.get("PATH"), os: Deno.build.os });
+const runner = new DenoCommandRunner({ env: Deno.env.toObject(), os: Deno.build.os });
 const keyctlUsable = Deno.build.os === "linux" && await runner.available("keyctl") &&
   (await runner.run("keyctl", ["show", "@u"])).code === 0;
 

@@ -3,7 +3,7 @@ import { KeyctlKeyCache } from "../../stores/keyctl_key_cache.ts";
 import { readUserKeySync, SyscallKeyCache } from "../../stores/keyring_syscall.ts";
 import { DenoCommandRunner } from "../../stores/command_runner.ts";
 
-const runner = new DenoCommandRunner({ path: Deno.env.get("PATH") ?? "", os: Deno.build.os });
+const runner = new DenoCommandRunner({ env: Deno.env.toObject(), os: Deno.build.os });
 const usable = Deno.build.os === "linux" && await runner.available("keyctl") &&
   (await runner.run("keyctl", ["show", "@u"])).code === 0 &&
   (Deno.build.arch === "x86_64" || Deno.build.arch === "aarch64");

@@ -222,7 +222,7 @@ Deno.test("parseKeychainDump() keeps only generic passwords of the service, hex-
 // ---- the real keychain (macOS runners only) ----
 
 const onMac = Deno.build.os === "darwin";
-const realRunner = new DenoCommandRunner({ path: Deno.env.get("PATH"), os: Deno.build.os });
+const realRunner = new DenoCommandRunner({ env: Deno.env.toObject(), os: Deno.build.os });
 
 testBackendContract({
   name: "keychain store (real security, throwaway keychain)",

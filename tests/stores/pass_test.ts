@@ -13,7 +13,7 @@ import { RecordingRunner, result } from "./recording_runner.ts";
 const enc = (text: string) => new TextEncoder().encode(text);
 const dec = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-const runner = new DenoCommandRunner({ path: Deno.env.get("PATH"), os: Deno.build.os });
+const runner = new DenoCommandRunner({ env: Deno.env.toObject(), os: Deno.build.os });
 const havePass = Deno.build.os !== "windows" && await runner.available("pass") &&
   await runner.available("gpg");
 

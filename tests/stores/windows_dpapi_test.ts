@@ -145,7 +145,7 @@ testBackendContract({
   async create() {
     const t = await tempDir();
     const runner = new DenoCommandRunner({
-      path: Deno.env.get("PATH"),
+      env: Deno.env.toObject(),
       pathExt: Deno.env.get("PATHEXT"),
       os: Deno.build.os,
     });

@@ -3,6 +3,7 @@ import type { Clock } from "../../../lib/clock.ts";
 import type { ClientRegistration } from "../../../lib/secure_store.ts";
 import {
   deviceLogin,
+  FOREIGN_REDIRECT_WARNING,
   type LineReader,
   LoginFailedError,
   type LoginFlowDeps,
@@ -135,24 +136,47 @@ Deno.test("pkceLogin() completes with the redirect URL pasted into the terminal"
   assert.equal(emu.counters["CreateToken:authorization_code"], 1);
 });
 
-Deno.test("pkceLogin() answers a redirect with the wrong state with 400 and fails", async () => {
+Deno.test("pkceLogin() answers forged redirects with 400, ignores them and completes with the real one", async () => {
   await using emu = await startEmulator();
   const client = await register(emu, "pkce");
-  let answer: Response | undefined;
+  const answers: Record<string, number> = {};
+  let page: Response | undefined;
   const h = harness(emu, async (url) => {
     const res = await fetch(url, { redirect: "manual" });
     await res.body?.cancel();
-    const forged = res.headers.get("location")!.replace(/state=[^&]+/, "state=forged");
-    answer = await fetch(forged);
+    const real = res.headers.get("location")!;
+    const listener = real.slice(0, real.indexOf("?"));
+    const forged = {
+      "wrong state": real.replace(/state=[^&]+/, "state=forged"),
+      "missing state": `${listener}?code=attacker-code`,
+      "error with a wrong state": `${listener}?error=access_denied&state=forged`,
+      "error without state": `${listener}?error=%1B%5B2Jx&error_description=bye`,
+    };
+    for (const [what, forgedUrl] of Object.entries(forged)) {
+      const r = await fetch(forgedUrl);
+      answers[what] = r.status;
+      assert.match(await r.text(), /does not belong to the running aws-sso login/);
+    }
+    page = await fetch(real);
   });
-  await assert.rejects(pkceLogin(h.deps, client), (e) => {
-    assert.ok(e instanceof LoginFailedError);
-    assert.match(e.message, /state mismatch/);
-    return true;
+  const token = await pkceLogin(h.deps, client);
+  assert.deepEqual(answers, {
+    "wrong state": 400,
+    "missing state": 400,
+    "error with a wrong state": 400,
+    "error without state": 400,
   });
-  assert.equal(answer!.status, 400);
-  assert.match(await answer!.text(), /state mismatch/);
-  assert.equal(emu.counters["CreateToken"] ?? 0, 0);
+  assert.equal(page!.status, 200);
+  await page!.body?.cancel();
+  await tokenWorks(emu, token.accessToken);
+  assert.equal(emu.counters["CreateToken:authorization_code"], 1);
+  assert.deepEqual(h.notices.filter((n) => n === FOREIGN_REDIRECT_WARNING), [
+    FOREIGN_REDIRECT_WARNING,
+  ]);
+  const debug = h.logger.lines.filter((l) => l.startsWith("DEBUG Ignored a request"));
+  assert.equal(debug.length, 4, h.logger.lines.join("\n"));
+  assert.ok(debug.some((l) => l.includes("\\u001b[2Jx")), "the escape sequence is escaped");
+  assert.ok(!h.logger.lines.join("").includes("\x1b"), "no raw control character logged");
 });
 
 Deno.test("pkceLogin() fails clearly when the user denies access in the browser", async () => {
@@ -286,4 +310,27 @@ Deno.test("deviceLogin() names the cause when device authorization cannot start 
     deviceLogin(h.deps, stale, () => Promise.resolve(stale)),
     /Unable to start device authorization with AWS SSO: StartDeviceAuthorization failed: InvalidClientException/,
   );
+});
+
+Deno.test("both logins stop serving the opener's one-time link when they end", async () => {
+  await using emu = await startEmulator({ deviceCodeIntervalSec: 1 });
+  let closed = 0;
+  const handle = { close: () => Promise.resolve(void closed++) };
+  const pkce = harness(emu, () => {}, { timeoutMs: 100 });
+  pkce.deps.opener = { open: () => Promise.resolve(handle) };
+  await assert.rejects(pkceLogin(pkce.deps, await register(emu, "pkce")), /timed out/);
+  assert.equal(closed, 1, "closed when the PKCE login timed out");
+  const device = harness(emu, () => {});
+  device.deps.opener = {
+    open(url) {
+      emu.approveDevice(userCodeOf(url));
+      return Promise.resolve(handle);
+    },
+  };
+  await deviceLogin(
+    device.deps,
+    await register(emu, "device_code"),
+    () => Promise.reject(new Error("unused")),
+  );
+  assert.equal(closed, 2, "closed when the device login ended");
 });

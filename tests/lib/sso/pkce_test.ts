@@ -91,11 +91,11 @@ Deno.test("checkCallback() tells codes, refusals, foreign requests and noise apa
   assert.deepEqual(checkCallback(q("code=c1&state=s1"), "s1"), { kind: "code", code: "c1" });
   assert.deepEqual(checkCallback(q(""), "s1"), { kind: "ignore" });
   assert.deepEqual(checkCallback(q("code=c1"), "s1"), {
-    kind: "invalid",
+    kind: "foreign",
     message: "returned state is empty",
   });
   assert.deepEqual(checkCallback(q("code=c1&state=other"), "s1"), {
-    kind: "invalid",
+    kind: "foreign",
     message: "state mismatch",
   });
   assert.deepEqual(checkCallback(q("state=s1"), "s1"), {
@@ -106,5 +106,6 @@ Deno.test("checkCallback() tells codes, refusals, foreign requests and noise apa
   assert.equal(denied.kind, "refused");
   assert.match((denied as { message: string }).message, /denied in the browser/);
   // An error for another login does not abort this one.
-  assert.equal(checkCallback(q("error=access_denied&state=zz"), "s1").kind, "invalid");
+  assert.equal(checkCallback(q("error=access_denied&state=zz"), "s1").kind, "foreign");
+  assert.equal(checkCallback(q("error=access_denied"), "s1").kind, "foreign");
 });
