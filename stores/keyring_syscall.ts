@@ -79,29 +79,31 @@ export function libcKeyringCalls(arch: string): KeyringCalls | undefined {
     }
   }
   const lib = libc;
-  const result: KeyringCalls | undefined = nr === undefined || lib == null ? undefined : {
-    addUserKey: (description, payload, keyring) =>
-      lib.symbols.addKey(
-        nr.addKey,
-        cString("user"),
-        cString(description),
-        new Uint8Array(payload),
-        BigInt(payload.length),
-        keyring,
-      ),
-    keyctl: (op, arg2, arg3) => lib.symbols.keyctl(nr.keyctl, op, arg2, arg3),
-    search: (keyring, description) =>
-      lib.symbols.keyctlSearch(
-        nr.keyctl,
-        KEYCTL_OPS.SEARCH,
-        keyring,
-        cString("user"),
-        cString(description),
-        0n,
-      ),
-    read: (id, buffer) =>
-      lib.symbols.keyctlRead(nr.keyctl, KEYCTL_OPS.READ, id, buffer, BigInt(buffer.length)),
-  };
+  const result: KeyringCalls | undefined = nr === undefined || lib === null || lib === undefined
+    ? undefined
+    : {
+      addUserKey: (description, payload, keyring) =>
+        lib.symbols.addKey(
+          nr.addKey,
+          cString("user"),
+          cString(description),
+          new Uint8Array(payload),
+          BigInt(payload.length),
+          keyring,
+        ),
+      keyctl: (op, arg2, arg3) => lib.symbols.keyctl(nr.keyctl, op, arg2, arg3),
+      search: (keyring, description) =>
+        lib.symbols.keyctlSearch(
+          nr.keyctl,
+          KEYCTL_OPS.SEARCH,
+          keyring,
+          cString("user"),
+          cString(description),
+          0n,
+        ),
+      read: (id, buffer) =>
+        lib.symbols.keyctlRead(nr.keyctl, KEYCTL_OPS.READ, id, buffer, BigInt(buffer.length)),
+    };
   calls.set(arch, result);
   return result;
 }

@@ -82,7 +82,18 @@ Deno.test("keyctl cache: the key bytes travel only on stdin, with the exact keyc
   assert.deepEqual(await cache.get("aws-sso:abc"), key);
   await cache.forget("aws-sso:abc");
   assert.deepEqual(rr.calls.map((c) => [c.command, ...c.args]), [
-    ["keyctl", "session", "-", "sh", "-c", rr.calls[0]!.args[4]!, "keyctl", "aws-sso:abc", "0x3f3f0000", "900"],
+    [
+      "keyctl",
+      "session",
+      "-",
+      "sh",
+      "-c",
+      rr.calls[0]!.args[4]!,
+      "keyctl",
+      "aws-sso:abc",
+      "0x3f3f0000",
+      "900",
+    ],
     ["keyctl", "search", "@u", "user", "aws-sso:abc"],
     ["keyctl", "pipe", "123"],
     ["keyctl", "search", "@u", "user", "aws-sso:abc"],
