@@ -32,10 +32,13 @@ export function logoutCommand(app: App): CommandUnknownOpts {
         await forgetRoleCredentials(ctx);
         const manager = await tokenManager(ctx, false);
         await manager.logout();
-      } finally {
-        // Also when not logged in: the cached store key must not outlive a logout.
-        await forgetStoreKey(ctx);
+      } catch (e) {
+        // Also when not logged in: the cached store key must not outlive a logout. The first
+        // error is the one to report.
+        await forgetStoreKey(ctx).catch(() => {});
+        throw e;
       }
+      await forgetStoreKey(ctx);
       ctx.logger.info(`Logged out of AWS SSO instance ${(await ctx.instance()).name}`);
     });
 }
