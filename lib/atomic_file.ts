@@ -122,6 +122,24 @@ async function removeAbandonedTemps(dir: string, name: string, written: string):
   }
 }
 
+/**
+ * The file a write to `path` should replace: the target of a symlink (the rename then replaces
+ * the target, and the link stays a link, as a dotfiles manager expects), else `path` itself
+ * (also for a new file or a dangling link).
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomic(await writeTarget("/home/me/.aws/config"), bytes);
+ * ```
+ */
+export async function writeTarget(path: string): Promise<string> {
+  try {
+    return await Deno.realPath(path);
+  } catch {
+    return path;
+  }
+}
+
 /** Writes UTF-8 text atomically; see {@link writeFileAtomic}. */
 export function writeTextFileAtomic(path: string, text: string, mode?: number): Promise<void> {
   return writeFileAtomic(path, new TextEncoder().encode(text), mode);

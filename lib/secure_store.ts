@@ -255,6 +255,14 @@ export class SecureStore {
     return this.#backend.kind;
   }
 
+  /**
+   * Drops the store's unlock key cached outside this process (the `file` store's key in the
+   * kernel keyring), so the next process needs the password again.
+   */
+  async forgetCachedKey(): Promise<void> {
+    await this.#backend.forgetCachedKey?.();
+  }
+
   /** The client registration of `instance`, if stored. */
   getRegistration(instance: string): Promise<ClientRegistration | undefined> {
     return this.#get(STORE_KEYS.clientData(instance), registrationCodec);

@@ -43,6 +43,8 @@ export interface SecretBackend {
   delete(key: string): Promise<boolean>;
   /** Lists the keys present, sorted. */
   keys(): Promise<string[]>;
+  /** Drops an unlock key cached outside this process, if the backend keeps one (`file`). */
+  forgetCachedKey?(): Promise<void>;
 }
 
 /** File operations a file-backed store needs; lib/atomic_file.ts provides the real one. */

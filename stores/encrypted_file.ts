@@ -114,6 +114,8 @@ export class EncryptedFileBackend implements SecretBackend {
   #unlocked?: { key: CryptoKey; header: Header };
   /** A re-wrapped header with more iterations, written with the next mutation. */
   #upgrade?: Header;
+  /** The data key of a store created by this process, cached once its file is written. */
+  #uncached?: Uint8Array;
   #cacheId?: string;
 
   /** Creates the backend; nothing is read and no password asked until first use. */
@@ -226,6 +228,14 @@ export class EncryptedFileBackend implements SecretBackend {
       items: Object.fromEntries([...envelope.items].map(([k, v]) => [k, sealedJson(v)])),
     };
     await this.#io.writeFileAtomic(this.#path, utf8(`${JSON.stringify(doc, null, 2)}\n`), 0o600);
+    // A new store's key is cached only now: a store never written (a failed first login, a
+    // kill before the write) leaves no key in the cache.
+    const uncached = this.#uncached;
+    this.#uncached = undefined;
+    if (uncached !== undefined) {
+      await this.#cachePut(uncached);
+      uncached.fill(0);
+    }
     if (this.#upgrade !== undefined && this.#unlocked !== undefined) {
       this.#unlocked.header = this.#upgrade;
     }
@@ -250,8 +260,8 @@ export class EncryptedFileBackend implements SecretBackend {
       ...await wrapDataKey(password, raw, this.#iterations),
       keyCheck: await seal(key, new Uint8Array(0), AAD_KEY_CHECK),
     };
-    await this.#cachePut(raw);
-    raw.fill(0);
+    this.#uncached?.fill(0);
+    this.#uncached = raw;
     this.#unlocked = { key, header };
     return { ...header, items: new Map() };
   }
@@ -300,6 +310,8 @@ export class EncryptedFileBackend implements SecretBackend {
     // Another process replaced the store (a new data key): start over.
     this.#unlocked = undefined;
     this.#upgrade = undefined;
+    this.#uncached?.fill(0);
+    this.#uncached = undefined;
     return undefined;
   }
 
@@ -335,6 +347,14 @@ export class EncryptedFileBackend implements SecretBackend {
   async #keyCacheId(): Promise<string> {
     this.#cacheId ??= `aws-sso:${(await sha256Hex(this.#path)).slice(0, 32)}`;
     return this.#cacheId;
+  }
+
+  /**
+   * Drops this store's data key from the key cache (`logout`, `flush --type all`): the next
+   * process asks for the password again. This process keeps its unlocked key.
+   */
+  async forgetCachedKey(): Promise<void> {
+    await this.#cache.forget(await this.#keyCacheId());
   }
 
   /** The name of this store's data key in the key cache (not secret; derived from the path). */

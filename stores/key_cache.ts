@@ -5,6 +5,17 @@
  * @module
  */
 
+/** How long a cached key lives unless replaced, in seconds. */
+export const DEFAULT_KEY_CACHE_SECONDS = 3600;
+
+/**
+ * Permissions of a cached key in the kernel keyring. Possessor: all; user (same uid, any
+ * session): all; group/other: none. Without the user bits a process in another session keyring
+ * (a second ssh login, a cron job) can find the key but not read it. Anything running as this
+ * uid can read the store file and this process anyway.
+ */
+export const KEY_PERMISSIONS = 0x3f3f0000;
+
 /**
  * A short-lived cache of the file store's data key (never the password). The store treats an
  * error from any method as a miss, and verifies a returned key against the file before use.

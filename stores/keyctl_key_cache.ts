@@ -5,16 +5,23 @@
  * @module
  */
 import { type CommandRunner, StoreError } from "./backend.ts";
-import type { KeyCache } from "./key_cache.ts";
+import { DEFAULT_KEY_CACHE_SECONDS, KEY_PERMISSIONS, type KeyCache } from "./key_cache.ts";
 import { describeOutput, fromUtf8 } from "./_encoding.ts";
 
-/** How long a cached key lives unless replaced, in seconds. */
-export const DEFAULT_KEY_CACHE_SECONDS = 3600;
-
-// Possessor: all; user (same uid, any session): all; group/other: none. Without the user bits
-// a process in another session keyring (a second ssh login, a cron job) can find the key but
-// not read it. Anything running as this uid can read the store file and this process anyway.
-const KEY_PERMISSIONS = "0x3f3f0000";
+// The same steps as stores/keyring_syscall.ts, for where the system calls cannot run: each
+// keyctl is its own process, so the private keyring is a new anonymous session keyring
+// (`keyctl session -`) that lives only as long as this shell. The key is created there, gets
+// its permissions and timeout, and only then is linked into @u. Killed before the link, the
+// session keyring and the key die with the shell; killing only aws-sso lets the shell finish.
+// Arguments: $0 the keyctl program, $1 the description, $2 the permissions, $3 the timeout.
+const PUT_SCRIPT = [
+  "set -e",
+  'k=$("$0" padd user "$1" @s)',
+  '"$0" setperm "$k" "$2" >/dev/null',
+  '"$0" timeout "$k" "$3" >/dev/null',
+  '"$0" link "$k" @u >/dev/null',
+  'echo "$k"',
+].join("\n");
 
 /** Options for {@link KeyctlKeyCache}. */
 export interface KeyctlKeyCacheOptions {
@@ -45,20 +52,24 @@ export class KeyctlKeyCache implements KeyCache {
     return out.code === 0 && out.stdout.length > 0 ? out.stdout : undefined;
   }
 
-  /** Adds or replaces the key (payload on stdin), opens it to this uid, and sets its timeout. */
+  /**
+   * Adds or replaces the key (payload on stdin), opened to this uid, never in @u without its
+   * timeout (see PUT_SCRIPT).
+   */
   async put(id: string, key: Uint8Array): Promise<void> {
-    const added = await this.#runner.run(this.#program, ["padd", "user", id, "@u"], { stdin: key });
-    const serial = fromUtf8(added.stdout).trim();
-    if (added.code !== 0 || !/^\d+$/.test(serial)) {
-      throw new StoreError(`keyctl padd failed: ${describeOutput(added.stderr)}`);
-    }
-    for (
-      const args of [["setperm", serial, KEY_PERMISSIONS], ["timeout", serial, `${this.#timeout}`]]
-    ) {
-      const out = await this.#runner.run(this.#program, args);
-      if (out.code !== 0) {
-        throw new StoreError(`keyctl ${args[0]} failed: ${describeOutput(out.stderr)}`);
-      }
+    const added = await this.#runner.run(this.#program, [
+      "session",
+      "-",
+      "sh",
+      "-c",
+      PUT_SCRIPT,
+      this.#program,
+      id,
+      `0x${KEY_PERMISSIONS.toString(16)}`,
+      `${this.#timeout}`,
+    ], { stdin: key });
+    if (added.code !== 0 || !/^\d+$/.test(fromUtf8(added.stdout).trim())) {
+      throw new StoreError(`keyctl failed to cache the key: ${describeOutput(added.stderr)}`);
     }
   }
 

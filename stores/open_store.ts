@@ -52,7 +52,10 @@ export interface OpenBackendOptions {
   passwordSource: PasswordSource;
   /** Receives warnings (the `json` store warns on every open). */
   warn: (message: string) => void;
-  /** Data-key cache for the `file` store; default: `keyctl` on Linux when installed, else none. */
+  /**
+   * Data-key cache for the `file` store; default on Linux: the kernel keyring through the
+   * system calls, else through `keyctl` when installed; elsewhere none.
+   */
   keyCache?: KeyCache;
   /** Lifetime of a `keyctl`-cached key in seconds (default 3600). */
   keyCacheTimeoutSeconds?: number;
@@ -180,11 +183,12 @@ function passwordStoreDir(options: OpenBackendOptions): string {
 }
 
 async function defaultKeyCache(options: OpenBackendOptions): Promise<KeyCache> {
-  if (options.os === "linux" && await options.runner.available("keyctl")) {
-    const program = new KeyctlKeyCache(options.runner, {
-      timeoutSeconds: options.keyCacheTimeoutSeconds,
-    });
-    return options.arch === undefined ? program : new SyscallKeyCache(program, options.arch);
-  }
-  return noKeyCache;
+  if (options.os !== "linux") return noKeyCache;
+  const timeoutSeconds = options.keyCacheTimeoutSeconds;
+  const program = await options.runner.available("keyctl")
+    ? new KeyctlKeyCache(options.runner, { timeoutSeconds })
+    : noKeyCache;
+  return options.arch === undefined
+    ? program
+    : new SyscallKeyCache(program, options.arch, { timeoutSeconds });
 }

@@ -8,7 +8,8 @@
  * collection (`--collection`) but cannot create one, so items go to the `SecretServiceCollection`
  * collection when it exists (the reference tool created `awsssocli`); when the default
  * `awsssocli` does not exist they go to the user's default collection, while a collection the
- * user named explicitly must exist. Lookups search every collection.
+ * user named explicitly must exist. Lookups search every collection. Listing reads only item
+ * attributes, over D-Bus (`dbus-send`), never the secrets.
  *
  * @module
  */
@@ -27,6 +28,11 @@ export const DEFAULT_SECRET_SERVICE_COLLECTION = "awsssocli";
 export const SECRET_SERVICE_NAME = "aws-sso-cli";
 
 const PROGRAM = "secret-tool";
+/** Lists keys over D-Bus without reading secrets (Debian `dbus-bin`). */
+const DBUS_SEND = "dbus-send";
+const SECRETS_PATH = "/org/freedesktop/secrets";
+/** How many item attribute reads run at once. */
+const DBUS_PARALLEL = 8;
 /** Long enough for the user to answer an unlock prompt; short of hanging forever on a headless box. */
 const DEFAULT_TIMEOUT_MS = 120_000;
 const COLLECTION_BASE_PATH = "/org/freedesktop/secrets/collection/";
@@ -130,8 +136,13 @@ export class SecretServiceBackend implements SecretBackend {
     return true;
   }
 
-  /** Lists the keys present, sorted (unlocked collections only: listing never prompts). */
+  /**
+   * Lists the keys present, sorted (unlocked collections only: listing never prompts), without
+   * reading a secret: through D-Bus with `dbus-send` when installed (why: see `#dbusKeys`),
+   * else from `secret-tool search`, which cannot leave the secrets out.
+   */
   async keys(): Promise<string[]> {
+    if (await this.#runner.available(DBUS_SEND)) return await this.#dbusKeys();
     const out = await this.#run(["search", "--all", "service", this.#service]);
     this.#check(out, "search");
     // secret-tool prints attributes as `attribute.key = <value>` (on stderr in libsecret 0.20,
@@ -142,6 +153,70 @@ export class SecretServiceBackend implements SecretBackend {
       if (line.startsWith("attribute.key = ")) keys.add(line.slice("attribute.key = ".length));
     }
     return [...keys].sort();
+  }
+
+  /**
+   * `secret-tool search` always loads every matching secret (libsecret's secret-tool passes
+   * SECRET_SEARCH_LOAD_SECRETS) and prints `secret = ...`: listing the keys would pull every
+   * token and role credential through a pipe into this process. The Secret Service API itself
+   * separates the two: `Service.SearchItems` answers object paths (unlocked, locked) and an
+   * item's `Attributes` property holds no secret. The cost is one `dbus-send` per item
+   * (~3 ms each), paid only by `flush`; locked items are skipped, as `secret-tool` does.
+   * dbus-send prints strings unescaped: a key is read up to the last quote of its line, which
+   * holds for every key aws-sso writes (no newlines).
+   */
+  async #dbusKeys(): Promise<string[]> {
+    const found = await this.#dbusSend([
+      SECRETS_PATH,
+      "org.freedesktop.Secret.Service.SearchItems",
+      `dict:string:string:service,${this.#service}`,
+    ]);
+    this.#check(found, "SearchItems", undefined, DBUS_SEND);
+    // The reply is two arrays of object paths: unlocked items, then locked ones.
+    const unlocked: string[] = [];
+    let arrays = 0;
+    for (const line of fromUtf8(found.stdout).split("\n")) {
+      if (/^\s*array \[/.test(line)) arrays++;
+      const path = /^\s*object path "(.*)"$/.exec(line)?.[1];
+      if (arrays === 1 && path !== undefined) unlocked.push(path);
+    }
+    const keys = new Set<string>();
+    for (let i = 0; i < unlocked.length; i += DBUS_PARALLEL) {
+      const replies = await Promise.all(
+        unlocked.slice(i, i + DBUS_PARALLEL).map((path) =>
+          this.#dbusSend([
+            path,
+            "org.freedesktop.DBus.Properties.Get",
+            "string:org.freedesktop.Secret.Item",
+            "string:Attributes",
+          ])
+        ),
+      );
+      for (const reply of replies) {
+        // An item deleted since the search answers an error: it is simply gone.
+        if (reply.code !== 0) continue;
+        const strings = fromUtf8(reply.stdout).split("\n")
+          .map((line) => /^\s*string "(.*)"$/.exec(line)?.[1])
+          .filter((v) => v !== undefined);
+        const attributes = new Map<string, string>();
+        for (let j = 0; j + 1 < strings.length; j += 2) {
+          attributes.set(strings[j]!, strings[j + 1]!);
+        }
+        const key = attributes.get("key");
+        if (attributes.get("service") === this.#service && key !== undefined) keys.add(key);
+      }
+    }
+    return [...keys].sort();
+  }
+
+  #dbusSend(args: string[]): Promise<CommandResult> {
+    return this.#runner.run(DBUS_SEND, [
+      "--session",
+      "--print-reply",
+      `--reply-timeout=${this.#timeoutMs}`,
+      "--dest=org.freedesktop.secrets",
+      ...args,
+    ], { timeoutMs: this.#timeoutMs });
   }
 
   #attributes(key: string): string[] {
@@ -168,10 +243,10 @@ export class SecretServiceBackend implements SecretBackend {
     return this.#runner.run(PROGRAM, args, { stdin, timeoutMs: this.#timeoutMs });
   }
 
-  #check(out: CommandResult, what: string, secret?: string): void {
+  #check(out: CommandResult, what: string, secret?: string, program = PROGRAM): void {
     if (out.code === 0) return;
     throw new BackendUnavailableError(
-      `secret-tool ${what} failed (exit ${out.code}): ${describeOutput(out.stderr, secret)}`,
+      `${program} ${what} failed (exit ${out.code}): ${describeOutput(out.stderr, secret)}`,
       { hints: UNAVAILABLE_HINTS },
     );
   }

@@ -1,7 +1,7 @@
 /**
  * `aws-sso credentials` (reference §1.5 credentials, §6.5): role credentials as
  * `~/.aws/credentials` INI sections, on stdout or into `--file` (mode 0600; replaced atomically,
- * or appended to with `--append`).
+ * through a symlink to its target as for `~/.aws/config`, or appended to with `--append`).
  *
  * Unlike the reference, `$AWS_SHARED_CREDENTIALS_FILE` does not redirect the output: a variable
  * set for other tools must not make this command overwrite that file.
@@ -9,7 +9,7 @@
  * @module
  */
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
-import { writeTextFileAtomic } from "../../lib/atomic_file.ts";
+import { writeTarget, writeTextFileAtomic } from "../../lib/atomic_file.ts";
 import { formatCredentialsIni } from "../../lib/creds/credentials_ini.ts";
 import { AwsSsoError, ProfileNotFoundError, UsageError } from "../../lib/errors.ts";
 import { expandHome } from "../../lib/paths.ts";
@@ -84,7 +84,7 @@ export function credentialsCommand(app: App): CommandUnknownOpts {
       const path = expandHome(opts.file, ctx.paths.home);
       try {
         if (opts.append === true) await appendPrivate(ctx, path, text);
-        else await writeTextFileAtomic(path, text, 0o600);
+        else await writeTextFileAtomic(await writeTarget(path), text, 0o600);
       } catch (e) {
         throw new AwsSsoError(`cannot write ${ctx.display(path)}: ${(e as Error).message}`, {
           cause: e,

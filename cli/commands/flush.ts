@@ -1,7 +1,7 @@
 /**
  * `aws-sso flush` (the 1.x command, kept): deletes cached secrets of the selected SSO instance
  * without signing out at AWS. `--type sts` (default) the role credentials, `sso` the SSO token,
- * `all` both. Says what it deleted on stderr and succeeds when there was nothing to delete.
+ * `all` both and the `file` store's data key in the kernel keyring. Says what it deleted on stderr and succeeds when there was nothing to delete.
  *
  * @module
  */
@@ -25,10 +25,12 @@ export function flushCommand(app: App): CommandUnknownOpts {
     )
     .action(async (opts, cmd) => {
       const ctx = app.context(cmd);
-      const [{ flushRoleCredentials, flushSsoToken }, instance] = await Promise.all([
-        import("../services/flush.ts"),
-        ctx.instance(),
-      ]);
+      const [{ flushRoleCredentials, flushSsoToken, forgetStoreKey }, instance] = await Promise.all(
+        [
+          import("../services/flush.ts"),
+          ctx.instance(),
+        ],
+      );
       const type = opts.type;
       if (type === "sts" || type === "all") {
         const arns = await flushRoleCredentials(ctx);
@@ -44,5 +46,6 @@ export function flushCommand(app: App): CommandUnknownOpts {
             : `No AWS SSO token to flush for instance ${instance.name}`,
         );
       }
+      if (type === "all") await forgetStoreKey(ctx);
     }) as unknown as CommandUnknownOpts;
 }

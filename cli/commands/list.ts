@@ -6,6 +6,7 @@
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import { UsageError } from "../../lib/errors.ts";
+import { DecryptionError } from "../../stores/backend.ts";
 import { DEPRECATED_LIST_FIELDS, LIST_FIELDS } from "../../lib/roles/list_fields.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
@@ -25,6 +26,12 @@ async function tokenExpiresAt(ctx: Context, instance: string): Promise<number | 
     return Number.isNaN(at) ? undefined : at;
   } catch (e) {
     // The header's token time is a nicety: a locked or unavailable store must not break list.
+    // A wrong AWS_SSO_FILE_PASSWORD (or a damaged store) is said once, or every later command
+    // would fail without the user knowing why; its hints belong to those commands.
+    if (e instanceof DecryptionError) {
+      ctx.logger.warn(`No SSO token time shown: ${e.message}`);
+      return undefined;
+    }
     ctx.logger.debug("cannot read the SSO token for the list header", {
       reason: e instanceof Error ? e.message : String(e),
     });

@@ -1,7 +1,8 @@
 /**
  * `aws-sso logout` (reference §1.5 logout, §4.6): deletes the cached role credentials of the
  * instance, deletes the SSO token and ends the portal session (which signs the browser out too).
- * The client registration is kept, so the next login needs no new registration.
+ * The client registration is kept, so the next login needs no new registration. The `file`
+ * store's data key leaves the kernel keyring: the next command asks for the password.
  *
  * @module
  */
@@ -16,15 +17,28 @@ async function forgetRoleCredentials(ctx: Context): Promise<void> {
   ctx.logger.info("Deleted cached AWS STS credentials", { count: deleted });
 }
 
+async function forgetStoreKey(ctx: Context): Promise<void> {
+  const { forgetStoreKey } = await import("../services/flush.ts");
+  await forgetStoreKey(ctx);
+}
+
 /** Builds the `logout` command. */
 export function logoutCommand(app: App): CommandUnknownOpts {
   return new Command("logout")
     .description("log out of AWS SSO: forget the session and the cached role credentials")
     .action(async (_opts, cmd) => {
       const ctx = app.context(cmd);
-      await forgetRoleCredentials(ctx);
-      const manager = await tokenManager(ctx, false);
-      await manager.logout();
+      try {
+        await forgetRoleCredentials(ctx);
+        const manager = await tokenManager(ctx, false);
+        await manager.logout();
+      } catch (e) {
+        // Also when not logged in: the cached store key must not outlive a logout. The first
+        // error is the one to report.
+        await forgetStoreKey(ctx).catch(() => {});
+        throw e;
+      }
+      await forgetStoreKey(ctx);
       ctx.logger.info(`Logged out of AWS SSO instance ${(await ctx.instance()).name}`);
     });
 }

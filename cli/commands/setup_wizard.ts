@@ -360,14 +360,8 @@ async function validated(ctx: Context, text: string): Promise<Settings> {
 }
 
 async function save(ctx: Context, text: string, mode: number): Promise<void> {
-  const { writeTextFileAtomic } = await import("../../lib/atomic_file.ts");
-  let target = ctx.paths.configFile;
-  try {
-    target = await Deno.realPath(target);
-  } catch {
-    // A new file.
-  }
-  await writeTextFileAtomic(target, text, mode);
+  const { writeTarget, writeTextFileAtomic } = await import("../../lib/atomic_file.ts");
+  await writeTextFileAtomic(await writeTarget(ctx.paths.configFile), text, mode);
 }
 
 async function firstRun(ctx: Context, p: Prompts, options: WizardOptions): Promise<void> {

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { writeFileAtomic } from "../../lib/atomic_file.ts";
+import { writeFileAtomic, writeTarget } from "../../lib/atomic_file.ts";
 import { blockMarkers, replaceManagedBlock } from "../../lib/aws_config/managed_block.ts";
 import { renderProfiles } from "../../lib/aws_config/render_profiles.ts";
 import { AwsSsoError } from "../../lib/errors.ts";
@@ -79,15 +79,6 @@ export function awsConfigPath(ctx: Context, flag?: string): string {
     : ctx.paths.awsConfigFile;
 }
 
-/** Follows a symlink so the atomic rename replaces the target, not the link. */
-async function realTarget(path: string): Promise<string> {
-  try {
-    return await Deno.realPath(path);
-  } catch {
-    return path;
-  }
-}
-
 /** The block `setup profiles` writes for the instance of `loaded`. */
 export function profilesBlock(ctx: Context, loaded: LoadedRoles): string {
   const roles = loaded.roles.roles;
@@ -126,7 +117,7 @@ export async function planProfiles(
   awsConfig?: string,
 ): Promise<ProfilesPlan> {
   const file = awsConfigPath(ctx, awsConfig);
-  const path = await realTarget(file);
+  const path = await writeTarget(file);
   const display = ctx.display(file);
   const block = profilesBlock(ctx, loaded);
   const before = await readFileText(path);

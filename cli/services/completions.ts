@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { writeFileAtomic } from "../../lib/atomic_file.ts";
+import { writeFileAtomic, writeTarget } from "../../lib/atomic_file.ts";
 import {
   blockMarkers,
   extractManagedBlock,
@@ -134,13 +134,7 @@ async function writeKeepingMode(path: string, bytes: Uint8Array, existed: boolea
       // Keep 0600.
     }
   }
-  let target = path;
-  try {
-    target = await Deno.realPath(path);
-  } catch {
-    // A new file.
-  }
-  await writeFileAtomic(target, bytes, mode);
+  await writeFileAtomic(await writeTarget(path), bytes, mode);
 }
 
 /** Installs (or updates) the completion; returns the files written. */

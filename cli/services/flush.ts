@@ -6,6 +6,7 @@
  * ```ts
  * const arns = await flushRoleCredentials(ctx); // the ARNs whose credentials were deleted
  * const had = await flushSsoToken(ctx);         // false when no token was stored
+ * await forgetStoreKey(ctx);                     // the next process asks for the password
  * ```
  *
  * @module
@@ -72,4 +73,12 @@ export async function flushRoleCredentials(ctx: Context): Promise<string[]> {
 export async function flushSsoToken(ctx: Context): Promise<boolean> {
   const [store, instance] = await Promise.all([secureStore(ctx), ctx.instance()]);
   return await store.deleteToken(instance.name);
+}
+
+/**
+ * Drops the `file` store's data key from the kernel keyring (`logout`, `flush --type all`), so
+ * no later process reads the store without the password; other stores keep no such key.
+ */
+export async function forgetStoreKey(ctx: Context): Promise<void> {
+  await (await secureStore(ctx)).forgetCachedKey();
 }

@@ -99,6 +99,35 @@ Deno.test({
 });
 
 Deno.test({
+  name: "credentials --file through a symlink writes the target (0600) and keeps the link a link",
+  ...E2E,
+  async fn() {
+    await using emu = await startEmulator({ accounts: 2 });
+    const home = await cachedSession(emu);
+    try {
+      // A dotfiles manager links ~/.aws/credentials to a file in its repository.
+      await Deno.mkdir(`${home}/dotfiles`);
+      await Deno.mkdir(`${home}/.aws`, { recursive: true });
+      const target = `${home}/dotfiles/aws-credentials`;
+      await Deno.writeTextFile(target, "[old]\naws_access_key_id = x\n", { mode: 0o644 });
+      const link = `${home}/.aws/credentials`;
+      await Deno.symlink("../dotfiles/aws-credentials", link);
+
+      const r = await cli(home, emu, ["credentials", "-p", PROFILES[0]!, "-f", link]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok((await Deno.lstat(link)).isSymlink, "the link is still a symlink");
+      assert.equal(await Deno.readLink(link), "../dotfiles/aws-credentials");
+      assert.deepEqual(Object.keys(parseIni(await Deno.readTextFile(target))), [PROFILES[0]]);
+      assert.equal((await Deno.stat(target)).mode! & 0o777, 0o600);
+      const leftovers = [...Deno.readDirSync(`${home}/.aws`)].map((e) => e.name);
+      assert.deepEqual(leftovers, ["credentials"], "no temp file or copy next to the link");
+    } finally {
+      await Deno.remove(home, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
   name: "credentials names a profile it cannot find and writes nothing",
   ...E2E,
   async fn() {

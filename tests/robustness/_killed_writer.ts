@@ -11,6 +11,7 @@
  * | `cache-big` | writing a very large cache.json (the test kills it while the temp file grows) |
  * | `store-hold` | inside a store write, holding the store lock, as the file is about to be replaced |
  * | `store-big` | writing a very large store file (the test kills it while the temp file grows) |
+ * | `store-first-hold` | as `store-hold`, creating the store, with the kernel keyring key cache |
  *
  * The hold modes create `<configDir>/writer-ready` when they stop, then wait forever.
  *
@@ -23,6 +24,10 @@ import { updateRoleCache } from "../../lib/roles/cache_file.ts";
 import { SecureStore } from "../../lib/secure_store.ts";
 import type { FileIo } from "../../stores/backend.ts";
 import { EncryptedFileBackend, fileStorePath } from "../../stores/encrypted_file.ts";
+import { type KeyCache, noKeyCache } from "../../stores/key_cache.ts";
+import { KeyctlKeyCache } from "../../stores/keyctl_key_cache.ts";
+import { SyscallKeyCache } from "../../stores/keyring_syscall.ts";
+import { DenoCommandRunner } from "../../stores/command_runner.ts";
 
 /** How large the "big" writes are. */
 const BIG_BYTES = 96 * 1024 * 1024;
@@ -40,12 +45,18 @@ async function ready(configDir: string): Promise<void> {
   await Deno.writeTextFile(`${configDir}/writer-ready`, `${Deno.pid}\n`);
 }
 
-function store(configDir: string, password: string, io: FileIo): SecureStore {
+function store(
+  configDir: string,
+  password: string,
+  io: FileIo,
+  keyCache: KeyCache = noKeyCache,
+): SecureStore {
   return new SecureStore({
     backend: new EncryptedFileBackend({
       path: fileStorePath(configDir),
       fileIo: io,
       passwordSource: { password: () => Promise.resolve(password) },
+      keyCache,
     }),
     lockPath: `${configDir}/storage.lock`,
     clock,
@@ -75,7 +86,8 @@ async function main(mode: string, configDir: string, password: string): Promise<
         account.tags = { Padding: "x".repeat(BIG_BYTES) };
       });
       return;
-    case "store-hold": {
+    case "store-hold":
+    case "store-first-hold": {
       const pausing: FileIo = {
         ...realFileIo,
         async writeFileAtomic() {
@@ -83,7 +95,12 @@ async function main(mode: string, configDir: string, password: string): Promise<
           return await forever();
         },
       };
-      await store(configDir, password, pausing).putEcsBearerToken("written-by-a-killed-process");
+      const runner = new DenoCommandRunner({ env: Deno.env.toObject(), os: Deno.build.os });
+      const keyCache = mode === "store-hold"
+        ? noKeyCache
+        : new SyscallKeyCache(new KeyctlKeyCache(runner), Deno.build.arch);
+      await store(configDir, password, pausing, keyCache)
+        .putEcsBearerToken("written-by-a-killed-process");
       return;
     }
     case "store-big":

@@ -67,7 +67,7 @@ Deno.test("keyctl cache: the key bytes travel only on stdin, with the exact keyc
   const key = new Uint8Array([0xde, 0xad, 0xbe, 0xef]);
   const rr = new RecordingRunner((call) => {
     switch (call.args[0]) {
-      case "padd":
+      case "session":
         return result(0, "123\n");
       case "search":
         return result(0, "123\n");
@@ -82,9 +82,18 @@ Deno.test("keyctl cache: the key bytes travel only on stdin, with the exact keyc
   assert.deepEqual(await cache.get("aws-sso:abc"), key);
   await cache.forget("aws-sso:abc");
   assert.deepEqual(rr.calls.map((c) => [c.command, ...c.args]), [
-    ["keyctl", "padd", "user", "aws-sso:abc", "@u"],
-    ["keyctl", "setperm", "123", "0x3f3f0000"],
-    ["keyctl", "timeout", "123", "900"],
+    [
+      "keyctl",
+      "session",
+      "-",
+      "sh",
+      "-c",
+      rr.calls[0]!.args[4]!,
+      "keyctl",
+      "aws-sso:abc",
+      "0x3f3f0000",
+      "900",
+    ],
     ["keyctl", "search", "@u", "user", "aws-sso:abc"],
     ["keyctl", "pipe", "123"],
     ["keyctl", "search", "@u", "user", "aws-sso:abc"],
@@ -108,6 +117,6 @@ Deno.test("keyctl cache: a failing padd is reported, not ignored", async () => {
   const rr = new RecordingRunner(() => result(1, "", "add_key: Operation not permitted\n"));
   await assert.rejects(
     () => new KeyctlKeyCache(rr).put("aws-sso:x", new Uint8Array(32)),
-    /padd failed/,
+    /keyctl failed to cache the key/,
   );
 });

@@ -162,21 +162,14 @@ Deno.test("openBackend() gives the file store the keyctl cache on Linux when key
   const dir = await Deno.makeTempDir();
   try {
     const handler = (call: RecordedCall) =>
-      call.args[0] === "padd"
-        ? result(0, "42\n")
-        : ["setperm", "timeout"].includes(call.args[0]!)
-        ? result(0)
-        : result(1);
+      call.args[0] === "session" ? result(0, "42\n") : result(1);
     const withKeyctl = options({ kind: "file", configDir: dir, installed: ["keyctl"], handler });
     await (await openBackend(withKeyctl.opts)).set("k", new Uint8Array([1]));
-    assert.deepEqual(withKeyctl.runner.calls[0]!.args, [
-      "padd",
-      "user",
-      withKeyctl.runner.calls[0]!.args[2],
-      "@u",
-    ]);
-    assert.match(withKeyctl.runner.calls[0]!.args[2]!, /^aws-sso:[0-9a-f]{32}$/);
-    assert.ok(withKeyctl.runner.calls.some((c) => c.args[0] === "timeout" && c.args[2] === "3600"));
+    const put = withKeyctl.runner.calls.find((c) => c.args[0] === "session");
+    assert.ok(put, "the key is cached through keyctl");
+    assert.deepEqual(put.args.slice(0, 4), ["session", "-", "sh", "-c"]);
+    assert.deepEqual(put.args.slice(5), ["keyctl", put.args[6], "0x3f3f0000", "3600"]);
+    assert.match(put.args[6]!, /^aws-sso:[0-9a-f]{32}$/);
 
     await Deno.remove(`${dir}/secure`, { recursive: true });
     const explicit = options({

@@ -4,7 +4,7 @@
  * elsewhere they are reported as ignored. The argv/stdin contract runs everywhere.
  */
 import assert from "node:assert/strict";
-import { BackendUnavailableError } from "../../stores/backend.ts";
+import { BackendUnavailableError, type CommandRunner } from "../../stores/backend.ts";
 import { DenoCommandRunner } from "../../stores/command_runner.ts";
 import { SecretServiceBackend } from "../../stores/secret_service.ts";
 import { testBackendContract } from "./contract.ts";
@@ -96,6 +96,43 @@ Deno.test(
     assert.deepEqual(await loc.open().keys(), []);
   },
 );
+
+Deno.test("secret-service store: keys() lists over D-Bus without any secret reaching aws-sso", {
+  ignore: !inSession || !await runner.available("dbus-send"),
+}, async () => {
+  const seen: { command: string; args: string[]; output: string }[] = [];
+  const recording: CommandRunner = {
+    available: (command) => runner.available(command),
+    async run(command, args, options) {
+      const out = await runner.run(command, args, options);
+      seen.push({ command, args, output: dec(out.stdout) + dec(out.stderr) });
+      return out;
+    },
+  };
+  const service = `aws-sso-cli-test-${crypto.randomUUID()}`;
+  const store = new SecretServiceBackend({ runner, service, timeoutMs: 20_000 });
+  const keys = [
+    'role-credentials:arn:aws:iam::111111111111:role/Odd "quoted" name',
+    "token-response:Default",
+  ];
+  const secret = (i: number) => enc(`secret-${i}-${crypto.randomUUID()}`);
+  const values = keys.map((_, i) => secret(i));
+  try {
+    for (const [i, key] of keys.entries()) await store.set(key, values[i]!);
+    const listed = await new SecretServiceBackend({ runner: recording, service, timeoutMs: 20_000 })
+      .keys();
+    assert.deepEqual(listed, [...keys].sort());
+    assert.ok(seen.length >= 3, "a search and one attribute read per item");
+    assert.ok(seen.every((c) => c.command === "dbus-send"), "secret-tool search is not used");
+    for (const value of values) {
+      for (const form of [dec(value), value.toBase64()]) {
+        assert.ok(seen.every((c) => !c.output.includes(form)), "no secret in any reply");
+      }
+    }
+  } finally {
+    for (const key of keys) await store.delete(key);
+  }
+});
 
 // ---- argv / stdin contract (no D-Bus needed) ----
 
