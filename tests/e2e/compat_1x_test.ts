@@ -212,7 +212,16 @@ function processJson(r: CliResult): { Version: number; AccessKeyId: string } {
 const OPENED = "opened-url.txt";
 
 /** A stand-in browser for `$AWS_SSO_BROWSER` / `--browser`: writes the URL to a file. */
-const BROWSER_SCRIPT = `#!/bin/sh\nprintf '%s\\n' "$1" > "$HOME/${OPENED}"\n`;
+// A browser that follows aws-sso's one-time loopback link once (as a real one does) and records
+// where it was sent.
+const BROWSER_SCRIPT = `#!/bin/sh
+exec '${Deno.execPath()}' eval --quiet '
+const r = await fetch(Deno.args[0], { redirect: "manual" });
+await r.body?.cancel();
+const to = r.headers.get("location") ?? Deno.args[0];
+await Deno.writeTextFile(Deno.env.get("HOME") + "/${OPENED}", to + "\\n");
+' "$1"
+`;
 
 const ROWS: Row[] = [
   // Overview: "Guided setup to help you configure aws-sso the first time you run". The wizard

@@ -43,13 +43,18 @@ async function setup(config: string) {
   };
 }
 
-Deno.test("secret-tool runs without the store password or credentials in its environment", async () => {
+Deno.test("secret-tool and dbus-send run without the store password or credentials in its environment", async () => {
   const t = await setup("SecureStore: secret-service\n");
-  // A keyring with nothing in it: lookups find nothing.
+  // A keyring with nothing in it: lookups find nothing, and listing over D-Bus finds no item.
   const tool = await writeRecordingProgram(`${t.bin}/secret-tool`, "exit 1");
+  const dbus = await writeRecordingProgram(
+    `${t.bin}/dbus-send`,
+    "printf 'method return\\n   array [\\n   ]\\n   array [\\n   ]\\n'",
+  );
   const r = await runCli(["logout"], { home: t.home, env: t.env });
   assert.notEqual(r.code, 0, "an empty keyring has no session");
   assertNoSecret(await tool.calls(), "secret-tool");
+  assertNoSecret(await dbus.calls(), "dbus-send");
   await Deno.remove(t.home, { recursive: true });
 });
 
