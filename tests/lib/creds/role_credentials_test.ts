@@ -305,7 +305,7 @@ Deno.test("a shared failure older than its TTL is tried again, and a success rem
   down = false;
   const ok = new RoleCredentialProvider({
     ...h!.deps,
-    getRoleCredentials: (token, account, role) => {
+    getRoleCredentials: (_token, account, role) => {
       h!.portalCalls.push(`${account}:${role}`);
       return Promise.resolve({
         accessKeyId: "ASIAAFTER",
