@@ -88,6 +88,12 @@ export class AwsApiError extends AwsSsoError {
   }
 }
 
+/**
+ * A request got no complete answer: the connection failed or timed out, or the response body
+ * was too large or stalled. Always transient (lib/aws/retry.ts retries it a few times).
+ */
+export class NetworkError extends AwsApiError {}
+
 /** A cross-process lock could not be taken in time. */
 export class LockTimeoutError extends AwsSsoError {}
 
@@ -97,4 +103,17 @@ export class CancelledError extends AwsSsoError {
   constructor(message = "Cancelled") {
     super(message);
   }
+}
+
+/**
+ * The message of anything thrown, for one-line reports and logs.
+ *
+ * @example
+ * ```ts
+ * errorMessage(new Error("boom")); // "boom"
+ * errorMessage("plain"); // "plain"
+ * ```
+ */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -7,7 +7,8 @@
  */
 import { type SessionCredentials, signinTokenUrl } from "../console_url.ts";
 import { AwsApiError } from "../errors.ts";
-import { backoff, type HttpDeps } from "./json_client.ts";
+import { type HttpDeps, sendOnce } from "./json_client.ts";
+import { withRetries } from "./retry.ts";
 
 /** One `getSigninToken` request. */
 export interface SigninTokenRequest {
@@ -20,9 +21,6 @@ export interface SigninTokenRequest {
   /** Credentials from role chaining: `SessionDuration` is left out. */
   chained: boolean;
 }
-
-const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
-const MAX_NETWORK_ATTEMPTS = 3;
 
 function hintsFor(status: number, request: SigninTokenRequest): string[] {
   if (status === 400 && !request.chained) {
@@ -39,8 +37,8 @@ function hintsFor(status: number, request: SigninTokenRequest): string[] {
 }
 
 /**
- * Exchanges role credentials for a console sign-in token (retrying throttling and 5xx with
- * jittered backoff); throws AwsApiError `unable to login to AWS: <status>` on failure.
+ * Exchanges role credentials for a console sign-in token (retried by the policy of
+ * lib/aws/retry.ts); throws AwsApiError `unable to login to AWS: <status>` on failure.
  *
  * @example
  * ```ts
@@ -55,34 +53,16 @@ export async function getSigninToken(deps: HttpDeps, request: SigninTokenRequest
     deps.logger.secret(encodeURIComponent(secret));
   }
   const url = signinTokenUrl(request.federation, request.credentials, request);
-  const random = deps.random ?? Math.random;
-  const base = deps.retry.baseDelayMs ?? 100;
-  const maxAttempts = Math.max(1, deps.retry.maxAttempts);
-  let networkFailures = 0;
-  for (let attempt = 1;; attempt++) {
-    let response: Response;
-    try {
-      response = await deps.fetch(url, {
-        method: "GET",
-        headers: { accept: "application/json" },
-        signal: AbortSignal.timeout(deps.timeoutMs ?? 30_000),
-      });
-    } catch (e) {
+  return await withRetries(deps, "getSigninToken", async (attempt) => {
+    const { response, text } = await sendOnce(deps, {
+      operation: "getSigninToken",
+      failure: "unable to login to AWS",
+      url,
+      init: { method: "GET", headers: { accept: "application/json" } },
+      hints: ["check your network connection and AWS_ENDPOINT_URL_SIGNIN if set"],
       // Fetch errors quote the request URL (and so the credentials): keep only the error type.
-      const kind = e instanceof Error ? e.name : "error";
-      networkFailures++;
-      deps.logger.debug("getSigninToken: request failed", { attempt, error: kind });
-      if (networkFailures >= MAX_NETWORK_ATTEMPTS || attempt >= maxAttempts) {
-        throw new AwsApiError(
-          `unable to login to AWS: cannot reach ${new URL(request.federation).origin} (${kind})`,
-          {},
-          { hints: ["check your network connection and AWS_ENDPOINT_URL_SIGNIN if set"] },
-        );
-      }
-      await deps.clock.sleep(backoff(attempt, base, deps.retry.maxBackoffMs, random));
-      continue;
-    }
-    const text = await response.text();
+      redactErrors: true,
+    });
     deps.logger.trace("getSigninToken", { status: response.status, attempt });
     if (response.ok) {
       let token: unknown;
@@ -99,12 +79,6 @@ export async function getSigninToken(deps: HttpDeps, request: SigninTokenRequest
       deps.logger.secret(token);
       return token;
     }
-    if (RETRYABLE_STATUS.has(response.status) && attempt < maxAttempts) {
-      if (response.status === 429) deps.onThrottle?.();
-      deps.logger.debug("getSigninToken: retrying", { attempt, status: response.status });
-      await deps.clock.sleep(backoff(attempt, base, deps.retry.maxBackoffMs, random));
-      continue;
-    }
     // The body is AWS's short explanation (never the request): useful at debug level.
     deps.logger.debug("getSigninToken failed", {
       status: response.status,
@@ -116,5 +90,5 @@ export async function getSigninToken(deps: HttpDeps, request: SigninTokenRequest
     throw new AwsApiError(`unable to login to AWS: ${status}`, { status: response.status }, {
       hints: hintsFor(response.status, request),
     });
-  }
+  });
 }

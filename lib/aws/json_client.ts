@@ -1,40 +1,25 @@
 /**
  * A small client for AWS REST-JSON APIs (SSO OIDC, SSO portal) over an injected `fetch`, with
- * the retry policy SPEC §4 asks for: 429 and 5xx (and dropped connections) are retried with
- * full-jitter exponential backoff bounded by `MaxRetry` attempts and `MaxBackoff` seconds.
+ * the retry policy of lib/aws/retry.ts and bounded response bodies (lib/http_body.ts).
  *
  * @module
  */
-import type { Clock } from "../clock.ts";
-import { AwsApiError } from "../errors.ts";
-import type { Logger } from "../logger.ts";
+import { AwsApiError, errorMessage, NetworkError } from "../errors.ts";
+import { readResponseText } from "../http_body.ts";
+import { isThrottleAnswer, type RetryDeps, withRetries } from "./retry.ts";
 
-/** How hard to retry. */
-export interface RetryPolicy {
-  /** Total attempts including the first (config `MaxRetry`, default 10). */
-  maxAttempts: number;
-  /** Upper bound of one backoff delay in ms (config `MaxBackoff` seconds × 1000). */
-  maxBackoffMs: number;
-  /** First backoff ceiling in ms (default 100). */
-  baseDelayMs?: number;
-}
+export type { RetryPolicy } from "./retry.ts";
 
 /** What a client needs to talk HTTP. */
-export interface HttpDeps {
+export interface HttpDeps extends RetryDeps {
   /** The fetch to use (tests and the emulator use the real one over loopback). */
   fetch: typeof fetch;
-  /** Time source for backoff sleeps. */
-  clock: Clock;
-  /** Logger (trace: one line per attempt, never headers or bodies). */
-  logger: Logger;
-  /** Retry policy. */
-  retry: RetryPolicy;
-  /** Random source in [0, 1) for jitter (default Math.random). */
-  random?: () => number;
-  /** Called whenever a request was throttled (429), e.g. to adapt concurrency. */
-  onThrottle?: () => void;
-  /** Per-attempt timeout in ms (default 30 s). */
+  /** Per-attempt timeout in ms, response body included (default 30 s). */
   timeoutMs?: number;
+  /** Longest wait for the next chunk of a response body in ms (default 30 s). */
+  readTimeoutMs?: number;
+  /** Largest response body in bytes (default 16 MiB). */
+  maxResponseBytes?: number;
 }
 
 /** One API call. */
@@ -50,16 +35,6 @@ export interface JsonRequest {
   /** JSON body for POST. */
   body?: unknown;
 }
-
-const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
-const THROTTLE_CODES = new Set([
-  "TooManyRequestsException",
-  "ThrottlingException",
-  "Throttling",
-  "RequestLimitExceeded",
-]);
-/** Dropped connections are retried at most this many times: a dead endpoint must fail fast. */
-const MAX_NETWORK_ATTEMPTS = 3;
 
 /** Extracts the AWS error code and message from a failed response. */
 export function parseAwsError(
@@ -86,17 +61,75 @@ export function parseAwsError(
   return { code, message };
 }
 
+/** One HTTP exchange for {@link sendOnce}. */
+export interface SendRequest {
+  /** Operation name; failures read `<operation> failed: ...` unless `failure` is given. */
+  operation: string;
+  /** The start of failure messages (default `<operation> failed`). */
+  failure?: string;
+  /** The URL to fetch. */
+  url: string;
+  /** Method, headers and body. */
+  init: RequestInit;
+  /** Hints for "cannot reach". */
+  hints?: string[];
+  /** The URL holds secrets: never quote a fetch error (it may quote the URL) or keep it. */
+  redactErrors?: boolean;
+}
+
+/**
+ * Sends a request once and returns the response with its body read within the limits of
+ * `deps`. No complete answer is a {@link NetworkError} naming only the URL's origin.
+ */
+export async function sendOnce(
+  deps: HttpDeps,
+  req: SendRequest,
+): Promise<{ response: Response; text: string }> {
+  const prefix = req.failure ?? `${req.operation} failed`;
+  const origin = new URL(req.url).origin;
+  let response: Response;
+  try {
+    response = await deps.fetch(req.url, {
+      ...req.init,
+      signal: AbortSignal.timeout(deps.timeoutMs ?? 30_000),
+    });
+  } catch (e) {
+    const timedOut = e instanceof DOMException && e.name === "TimeoutError";
+    if (req.redactErrors === true) {
+      const kind = timedOut ? "timed out" : e instanceof Error ? e.name : "error";
+      throw new NetworkError(`${prefix}: cannot reach ${origin} (${kind})`, {}, {
+        hints: req.hints,
+      });
+    }
+    const reason = timedOut ? "the request timed out" : errorMessage(e);
+    throw new NetworkError(`${prefix}: cannot reach ${origin}: ${reason}`, {}, {
+      cause: e,
+      hints: req.hints,
+    });
+  }
+  try {
+    const text = await readResponseText(response, {
+      maxBytes: deps.maxResponseBytes,
+      readTimeoutMs: deps.readTimeoutMs,
+    });
+    return { response, text };
+  } catch (e) {
+    throw new NetworkError(
+      `${prefix}: ${errorMessage(e)} (from ${origin})`,
+      { status: response.status },
+      req.redactErrors === true ? {} : { cause: e },
+    );
+  }
+}
+
 /** Performs the request with retries and returns the parsed JSON body (or `{}` when empty). */
-export async function awsJsonCall<T>(deps: HttpDeps, req: JsonRequest): Promise<T> {
-  const random = deps.random ?? Math.random;
-  const base = deps.retry.baseDelayMs ?? 100;
-  const maxAttempts = Math.max(1, deps.retry.maxAttempts);
-  let networkFailures = 0;
-  for (let attempt = 1;; attempt++) {
+export function awsJsonCall<T>(deps: HttpDeps, req: JsonRequest): Promise<T> {
+  return withRetries(deps, req.operation, async (attempt) => {
     const started = deps.clock.now();
-    let response: Response;
-    try {
-      response = await deps.fetch(req.url, {
+    const { response, text } = await sendOnce(deps, {
+      operation: req.operation,
+      url: req.url,
+      init: {
         method: req.method,
         headers: {
           "accept": "application/json",
@@ -104,23 +137,9 @@ export async function awsJsonCall<T>(deps: HttpDeps, req: JsonRequest): Promise<
           ...req.headers,
         },
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal: AbortSignal.timeout(deps.timeoutMs ?? 30_000),
-      });
-    } catch (e) {
-      networkFailures++;
-      const reason = e instanceof Error ? e.message : String(e);
-      deps.logger.debug(`${req.operation}: request failed`, { attempt, reason });
-      if (networkFailures >= MAX_NETWORK_ATTEMPTS || attempt >= maxAttempts) {
-        throw new AwsApiError(
-          `${req.operation} failed: cannot reach ${new URL(req.url).origin}: ${reason}`,
-          {},
-          { cause: e, hints: ["check your network connection and the SSORegion in config.yaml"] },
-        );
-      }
-      await deps.clock.sleep(backoff(attempt, base, deps.retry.maxBackoffMs, random));
-      continue;
-    }
-    const text = await response.text();
+      },
+      hints: ["check your network connection and the SSORegion in config.yaml"],
+    });
     deps.logger.trace(`${req.operation}`, {
       status: response.status,
       attempt,
@@ -137,30 +156,12 @@ export async function awsJsonCall<T>(deps: HttpDeps, req: JsonRequest): Promise<
       }
     }
     const { code, message } = parseAwsError(response.status, response.headers, text);
-    const throttled = response.status === 429 || THROTTLE_CODES.has(code);
-    if (throttled) deps.onThrottle?.();
-    if ((throttled || RETRYABLE_STATUS.has(response.status)) && attempt < maxAttempts) {
-      deps.logger.debug(`${req.operation}: retrying`, { attempt, status: response.status, code });
-      await deps.clock.sleep(backoff(attempt, base, deps.retry.maxBackoffMs, random));
-      continue;
-    }
     throw new AwsApiError(
       `${req.operation} failed: ${code}${message === "" ? "" : `: ${message}`}`,
       { code, status: response.status },
-      throttled
+      isThrottleAnswer(response.status, code)
         ? { hints: ["AWS is throttling requests; raise MaxRetry / MaxBackoff or lower Threads"] }
         : {},
     );
-  }
-}
-
-/** Full-jitter exponential backoff: a random delay in [0, min(max, base·2^(attempt-1))]. */
-export function backoff(
-  attempt: number,
-  baseMs: number,
-  maxMs: number,
-  random: () => number,
-): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt - 1, 20));
-  return Math.floor(random() * ceiling);
+  });
 }

@@ -1,13 +1,14 @@
 /**
  * AWS STS over the query protocol (API version 2011-06-15), signed with SigV4: AssumeRole (role
- * chaining through `Via`, reference §4.8) and GetCallerIdentity. Throttling, 5xx and dropped
- * connections are retried like the REST-JSON calls (lib/aws/json_client.ts).
+ * chaining through `Via`, reference §4.8) and GetCallerIdentity, retried by the one policy of
+ * lib/aws/retry.ts (each attempt signed anew).
  *
  * @module
  */
 import { AwsApiError } from "../errors.ts";
 import { endpointFor, type EndpointOptions } from "./endpoints.ts";
-import { backoff, type HttpDeps } from "./json_client.ts";
+import { type HttpDeps, sendOnce } from "./json_client.ts";
+import { isThrottleAnswer, withRetries } from "./retry.ts";
 import { type SigningCredentials, signRequest } from "./sigv4.ts";
 
 /** Temporary credentials STS issued. */
@@ -47,9 +48,6 @@ export interface CallerIdentity {
 }
 
 const VERSION = "2011-06-15";
-const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
-const THROTTLE_CODES = new Set(["Throttling", "ThrottlingException", "RequestLimitExceeded"]);
-const MAX_NETWORK_ATTEMPTS = 3;
 
 function unescapeXml(text: string): string {
   return text.replace(/&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);/g, (_, e: string) => {
@@ -110,7 +108,7 @@ function stsError(operation: string, status: number, code: string, message: stri
   return new AwsApiError(
     `${operation} failed: ${code}${message === "" ? "" : `: ${message}`}`,
     details,
-    THROTTLE_CODES.has(code)
+    isThrottleAnswer(status, code)
       ? { hints: ["AWS is throttling requests; raise MaxRetry / MaxBackoff"] }
       : {},
   );
@@ -172,11 +170,7 @@ export class StsClient {
     const body = new TextEncoder().encode(
       new URLSearchParams({ Action: action, Version: VERSION, ...params }).toString(),
     );
-    const random = deps.random ?? Math.random;
-    const base = deps.retry.baseDelayMs ?? 100;
-    const maxAttempts = Math.max(1, deps.retry.maxAttempts);
-    let networkFailures = 0;
-    for (let attempt = 1;; attempt++) {
+    return await withRetries(deps, action, async (attempt) => {
       const headers = await signRequest({
         method: "POST",
         url: this.#url,
@@ -186,41 +180,17 @@ export class StsClient {
         region: this.#region,
         nowMs: deps.clock.now(),
       }, creds);
-      let response: Response;
-      try {
-        response = await deps.fetch(this.#url, {
-          method: "POST",
-          headers,
-          body,
-          signal: AbortSignal.timeout(deps.timeoutMs ?? 30_000),
-        });
-      } catch (e) {
-        networkFailures++;
-        const reason = e instanceof Error ? e.message : String(e);
-        deps.logger.debug(`${action}: request failed`, { attempt, reason });
-        if (networkFailures >= MAX_NETWORK_ATTEMPTS || attempt >= maxAttempts) {
-          throw new AwsApiError(
-            `${action} failed: cannot reach ${new URL(this.#url).origin}: ${reason}`,
-            {},
-            { cause: e, hints: ["check your network connection"] },
-          );
-        }
-        await deps.clock.sleep(backoff(attempt, base, deps.retry.maxBackoffMs, random));
-        continue;
-      }
-      const text = await response.text();
+      const { response, text } = await sendOnce(deps, {
+        operation: action,
+        url: this.#url,
+        init: { method: "POST", headers, body },
+        hints: ["check your network connection"],
+      });
       deps.logger.trace(action, { status: response.status, attempt });
       if (response.ok) return text;
       const code = element(text, "Code") ?? `HTTP${response.status}`;
       const message = element(text, "Message") ?? "";
-      const throttled = response.status === 429 || THROTTLE_CODES.has(code);
-      if (throttled) deps.onThrottle?.();
-      if ((throttled || RETRYABLE_STATUS.has(response.status)) && attempt < maxAttempts) {
-        deps.logger.debug(`${action}: retrying`, { attempt, status: response.status, code });
-        await deps.clock.sleep(backoff(attempt, base, deps.retry.maxBackoffMs, random));
-        continue;
-      }
       throw stsError(action, response.status, code, message);
-    }
+    });
   }
 }

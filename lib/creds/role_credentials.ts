@@ -3,7 +3,8 @@
  * least 20 minutes remain, otherwise fetched again — sso:GetRoleCredentials for a role of the
  * SSO portal, sts:AssumeRole from the `Via` role's credentials for a chained one — under a
  * per-role cross-process lock, so that parallel `credential_process` runs for one role make
- * one AWS call and all get the same credentials.
+ * one AWS call and all get the same credentials — or, in an outage, all get the same error
+ * within one retry cycle (lib/shared_failure.ts).
  *
  * Why 20 and 15 minutes: botocore re-runs a `credential_process` on every credential read once
  * fewer than 15 minutes remain, so handing out credentials that close to expiry would make every
@@ -23,10 +24,12 @@ import type { SigningCredentials } from "../aws/sigv4.ts";
 import type { AssumeRoleRequest, StsCredentials } from "../aws/sts_client.ts";
 import { parseRoleArn, roleArn } from "../arn.ts";
 import type { Clock } from "../clock.ts";
-import { AwsSsoError } from "../errors.ts";
+import { isTransient } from "../aws/retry.ts";
+import { AwsApiError, AwsSsoError, errorMessage } from "../errors.ts";
 import { withLock } from "../file_lock.ts";
 import type { Logger } from "../logger.ts";
 import type { StoredRoleCredentials } from "../secure_store.ts";
+import { SharedFailure } from "../shared_failure.ts";
 import type { PortalRoleCredentials } from "../sso/portal_client.ts";
 
 /** Credentials for one role, with the role they belong to. */
@@ -91,6 +94,8 @@ export interface RoleCredentialDeps {
   lockDir: string;
   /** Give up waiting for another process's fetch after this many ms (default 5 minutes). */
   lockTimeoutMs?: number;
+  /** How long a fetch's transient failure is shared with waiting processes (default 30 s). */
+  sharedFailureTtlMs?: number;
   /** Called once when a wait for another process has lasted 2 s, with the holder. */
   onLockWait?: (holder: string) => void;
   /** Called after credentials were fetched from AWS and stored (e.g. to record the expiry). */
@@ -148,7 +153,7 @@ export function roleChain(arn: string, chainOf: (arn: string) => ChainLink | und
     try {
       via = canonicalRoleArn(link.via);
     } catch (e) {
-      throw new AwsSsoError(`invalid Via '${link.via}' for ${current}: ${(e as Error).message}`, {
+      throw new AwsSsoError(`invalid Via '${link.via}' for ${current}: ${errorMessage(e)}`, {
         hints: ["set Via in config.yaml to the ARN of the role to assume this one from"],
       });
     }
@@ -232,9 +237,26 @@ export class RoleCredentialProvider {
         d.logger.debug("Using role credentials another process fetched", { arn });
         return withArn(arn, current);
       }
-      const fetched = link === undefined
-        ? await this.#fromPortal(arn, token!)
-        : await this.#assume(arn, link, force);
+      // In an outage, the holder before this one has just spent a retry cycle failing.
+      const failures = new SharedFailure(lockPath, {
+        clock: d.clock,
+        ttlMs: d.sharedFailureTtlMs,
+      });
+      const failed = await failures.recent();
+      if (failed !== undefined) {
+        d.logger.debug("Another process failed to get these credentials moments ago", { arn });
+        throw failed;
+      }
+      let fetched: RoleCredentials;
+      try {
+        fetched = link === undefined
+          ? await this.#fromPortal(arn, token!)
+          : await this.#assume(arn, link, force);
+      } catch (e) {
+        if (e instanceof AwsApiError && isTransient(e)) await failures.record(e);
+        throw e;
+      }
+      await failures.clear();
       d.logger.secret(fetched.secretAccessKey);
       d.logger.secret(fetched.sessionToken);
       const left = fetched.expiration - d.clock.now();
@@ -250,14 +272,14 @@ export class RoleCredentialProvider {
         await d.store.putRoleCredentials(arn, stored);
       } catch (e) {
         d.logger.warn(
-          `Unable to cache the role credentials in the secure store: ${(e as Error).message}`,
+          `Unable to cache the role credentials in the secure store: ${errorMessage(e)}`,
           { arn },
         );
       }
       try {
         await d.onFetched?.(fetched);
       } catch (e) {
-        d.logger.warn(`Unable to record the credential expiry: ${(e as Error).message}`, { arn });
+        d.logger.warn(`Unable to record the credential expiry: ${errorMessage(e)}`, { arn });
       }
       return fetched;
     });

@@ -12,7 +12,8 @@
  * @module
  */
 import type { RoleCredentials } from "../creds/role_credentials.ts";
-import { AwsSsoError } from "../errors.ts";
+import { AwsSsoError, errorMessage } from "../errors.ts";
+import { type BodyLimits, readResponseText } from "../http_body.ts";
 import type { EcsProfileInfo } from "./handler.ts";
 import { encodeLoadRequest } from "./load_request.ts";
 
@@ -76,6 +77,8 @@ export interface EcsClientOptions {
   token?: string;
   /** HTTP (with the server's certificate trusted when it uses TLS). */
   fetch: typeof fetch;
+  /** Limits of response bodies (defaults: 16 MiB, 30 s between chunks). */
+  bodyLimits?: BodyLimits;
 }
 
 function isProfileInfo(v: unknown): v is EcsProfileInfo {
@@ -168,7 +171,15 @@ export class EcsClient {
 
   async #call(method: string, path: string, body?: string): Promise<unknown> {
     const res = await this.#send(method, path, body);
-    const text = await res.text();
+    let text: string;
+    try {
+      text = await readResponseText(res, this.#o.bodyLimits);
+    } catch (e) {
+      throw new AwsSsoError(
+        `The ECS server at ${this.#o.baseUrl} sent a bad answer: ${errorMessage(e)}`,
+        { cause: e },
+      );
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -8,15 +8,20 @@
  *   exactly one of them talks to AWS and the others reuse its result.
  * - A refresh that fails leaves the user "not logged in" unless the caller may log in
  *   interactively (the `login` command, `AutoLogin`, `--auto-login`).
+ * - A refresh that fails for a transient reason (an outage) is shared with the processes that
+ *   waited for the lock (lib/shared_failure.ts): they end with the same error (or keep using
+ *   the current token while it lasts) instead of each retrying the outage again.
  *
  * @module
  */
 import type { EndpointOptions } from "../aws/endpoints.ts";
 import type { Clock } from "../clock.ts";
-import { AwsApiError, NotLoggedInError } from "../errors.ts";
+import { isTransient } from "../aws/retry.ts";
+import { AwsApiError, errorMessage, NotLoggedInError } from "../errors.ts";
 import { withLock } from "../file_lock.ts";
 import type { Logger } from "../logger.ts";
 import type { ClientRegistration, SecureStore, SsoToken } from "../secure_store.ts";
+import { SharedFailure } from "../shared_failure.ts";
 import type { AuthWorkflow } from "../settings/settings.ts";
 import { deviceLogin, type LoginInterface, pkceLogin } from "./login_flow.ts";
 import {
@@ -81,6 +86,8 @@ export interface TokenManagerOptions {
   loginLockTimeoutMs?: number;
   /** Lock wait when only a refresh is allowed (default {@link REFRESH_LOCK_TIMEOUT_MS}). */
   refreshLockTimeoutMs?: number;
+  /** How long a refresh's transient failure is shared with waiting processes (default 30 s). */
+  sharedFailureTtlMs?: number;
 }
 
 /**
@@ -257,7 +264,7 @@ export class TokenManager {
     try {
       await logout(token.accessToken);
     } catch (e) {
-      this.#o.logger.warn("Unable to end the AWS SSO session", { error: (e as Error).message });
+      this.#o.logger.warn("Unable to end the AWS SSO session", { error: errorMessage(e) });
     }
   }
 
@@ -288,6 +295,19 @@ export class TokenManager {
       logger.debug("The client registration cannot refresh tokens");
       return undefined;
     }
+    // In an outage, the holder before this one has just spent a retry cycle failing.
+    const failures = new SharedFailure(this.#o.lockPath, {
+      clock,
+      ttlMs: this.#o.sharedFailureTtlMs,
+    });
+    const failed = await failures.recent();
+    if (failed !== undefined) {
+      logger.debug("Another process failed to refresh the SSO token moments ago", {
+        error: failed.message,
+      });
+      if (leftMs > VALID_MARGIN_MS) return undefined;
+      throw failed;
+    }
     if (leftMs > 0) {
       logger.debug("Refreshing the SSO token before it expires", {
         minutesLeft: Math.floor(leftMs / 60_000),
@@ -299,19 +319,21 @@ export class TokenManager {
       const t = await oidc.createToken(reg, { grantType: "refresh_token", refreshToken });
       const token = storedToken(t, clock.now(), refreshToken);
       await store.putToken(instance.name, token);
+      await failures.clear();
       return token;
     } catch (e) {
+      if (e instanceof AwsApiError && isTransient(e)) await failures.record(e);
       if (!isRefusal(e)) {
         // A network or server problem: the session may be fine; say what happened.
         if (leftMs > VALID_MARGIN_MS) {
           logger.warn("Could not refresh the SSO token; using the current one", {
-            error: (e as Error).message,
+            error: errorMessage(e),
           });
           return undefined;
         }
         throw e;
       }
-      logger.debug("AWS refused the refresh token", { error: (e as Error).message });
+      logger.debug("AWS refused the refresh token", { error: errorMessage(e) });
       // Do not try the dead refresh token again; keep the access token while it lasts.
       await store.updateToken(
         instance.name,

@@ -274,7 +274,8 @@ const CRASH = /^\s+at |\.ts:\d+:\d+|^error: Uncaught|RangeError|TypeError|Syntax
 /**
  * Asserts the run failed the way a user should see it: exit code in `codes`, nothing on stdout,
  * exactly one `aws-sso: error:` line that is not an "unexpected error", no stack trace, and
- * otherwise only `hint:` lines and log lines (INFO, WARN). Returns the error line.
+ * otherwise only `hint:` lines, log lines (INFO, WARN) and the note of a wait for another
+ * process's lock. Returns the error line.
  */
 export function assertCleanError(r: CliResult, codes: number[] = [1, 2]): string {
   const context = `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
@@ -288,7 +289,7 @@ export function assertCleanError(r: CliResult, codes: number[] = [1, 2]): string
   assert.ok(errors[0]!.length < 600, `the error line is too long to read: ${context}`);
   for (const l of lines) {
     assert.ok(
-      /^(aws-sso: error: |hint: |WARN |INFO )/.test(l),
+      /^(aws-sso: error: |hint: |WARN |INFO |Waiting for another aws-sso process)/.test(l),
       `an unexpected stderr line "${l}": ${context}`,
     );
   }

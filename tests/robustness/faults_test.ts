@@ -68,8 +68,8 @@ Deno.test({
   },
 });
 
-/** Lock files may appear; nothing else may change. */
-const locksOnly = (path: string) => /\.lock$/.test(path);
+/** Lock files (and the failure record next to a lock) may appear; nothing else may change. */
+const locksOnly = (path: string) => /\/locks\/[^/]+\.(lock|failure)$/.test(path);
 
 Deno.test({
   name:

@@ -10,7 +10,8 @@ import {
   type RoleCredentials,
   roleLockPath,
 } from "../../../lib/creds/role_credentials.ts";
-import { AwsSsoError, NotLoggedInError } from "../../../lib/errors.ts";
+import { AwsApiError, AwsSsoError, NotLoggedInError } from "../../../lib/errors.ts";
+import { failureRecordPath, SHARED_FAILURE_TTL_MS } from "../../../lib/shared_failure.ts";
 import type { Logger } from "../../../lib/logger.ts";
 import type { StoredRoleCredentials } from "../../../lib/secure_store.ts";
 
@@ -84,6 +85,8 @@ async function harness(options: {
   lockDir?: string;
   store?: MemoryStore;
   clock?: ReturnType<typeof fakeClock>;
+  /** Makes GetRoleCredentials fail with this error (after counting the call). */
+  portalError?: () => Error;
 } = {}): Promise<Harness> {
   const store = options.store ?? new MemoryStore();
   const clock = options.clock ?? fakeClock();
@@ -103,6 +106,7 @@ async function harness(options: {
       assert.equal(token, "sso-token");
       portalCalls.push(`${accountId}:${roleName}`);
       if (options.portalDelayMs) await new Promise((r) => setTimeout(r, options.portalDelayMs));
+      if (options.portalError) throw options.portalError();
       serial++;
       return {
         accessKeyId: `ASIAPORTAL${serial}`,
@@ -246,6 +250,84 @@ Deno.test("providers sharing the store and lock dir (separate processes) fetch o
   const calls = [first, ...others].reduce((n, h) => n + h.portalCalls.length, 0);
   assert.equal(calls, 1);
   assert.equal(new Set(all.map((c) => c.accessKeyId)).size, 1);
+});
+
+/** `n` harnesses over one store, lock dir and clock, as `n` processes on one machine. */
+async function processes(n: number, options: Parameters<typeof harness>[0] = {}) {
+  const first = await harness(options);
+  const others = await Promise.all(
+    Array.from(
+      { length: n - 1 },
+      () => harness({ ...options, lockDir: first.lockDir, store: first.store, clock: first.clock }),
+    ),
+  );
+  return [first, ...others];
+}
+
+const outage = () =>
+  new AwsApiError("GetRoleCredentials failed: ServiceUnavailableException: down", {
+    code: "ServiceUnavailableException",
+    status: 503,
+  }, { hints: ["try again later"] });
+
+Deno.test("in an outage, processes waiting for the lock fail with the holder's error without calling AWS", async () => {
+  const all = await processes(5, { portalDelayMs: 30, portalError: outage });
+  const results = await Promise.allSettled(
+    all.map((h) => new RoleCredentialProvider(h.deps).get(C)),
+  );
+  assert.equal(all.reduce((n, h) => n + h.portalCalls.length, 0), 1, "one call to AWS in all");
+  const errors = results.map((r) => {
+    assert.equal(r.status, "rejected");
+    return (r as PromiseRejectedResult).reason as AwsApiError;
+  });
+  for (const e of errors) {
+    assert.ok(e instanceof AwsApiError);
+    assert.equal(e.message, "GetRoleCredentials failed: ServiceUnavailableException: down");
+    assert.equal(e.status, 503);
+    assert.equal(e.hints[0], "try again later");
+  }
+  assert.equal(errors.filter((e) => e.hints.length === 2).length, 4, "the waiters say why");
+  const record = failureRecordPath(await roleLockPath(all[0]!.lockDir, C));
+  assert.equal((await Deno.stat(record)).mode! & 0o777, 0o600);
+  assert.doesNotMatch(await Deno.readTextFile(record), /sso-token/);
+});
+
+Deno.test("a shared failure older than its TTL is tried again, and a success removes it", async () => {
+  let down = true;
+  const [h] = await processes(1, {
+    portalError: () => down ? outage() : new Error("unused"),
+  });
+  const provider = new RoleCredentialProvider(h!.deps);
+  await assert.rejects(provider.get(C), /ServiceUnavailable/);
+  await assert.rejects(provider.get(C), /ServiceUnavailable/);
+  assert.equal(h!.portalCalls.length, 1, "within the TTL the record answers");
+  h!.clock.advance(SHARED_FAILURE_TTL_MS);
+  down = false;
+  const ok = new RoleCredentialProvider({
+    ...h!.deps,
+    getRoleCredentials: (_token, account, role) => {
+      h!.portalCalls.push(`${account}:${role}`);
+      return Promise.resolve({
+        accessKeyId: "ASIAAFTER",
+        secretAccessKey: "s",
+        sessionToken: "t",
+        expiration: h!.clock.now() + 60 * MIN,
+      });
+    },
+  });
+  assert.equal((await ok.get(C)).accessKeyId, "ASIAAFTER");
+  assert.equal(h!.portalCalls.length, 2);
+  const record = failureRecordPath(await roleLockPath(h!.lockDir, C));
+  await assert.rejects(Deno.stat(record), Deno.errors.NotFound);
+});
+
+Deno.test("a refusal (403) is not shared: each process asks AWS itself", async () => {
+  const all = await processes(3, {
+    portalDelayMs: 10,
+    portalError: () => new AwsApiError("ForbiddenException", { status: 403, code: "Forbidden" }),
+  });
+  await Promise.allSettled(all.map((h) => new RoleCredentialProvider(h.deps).get(C)));
+  assert.equal(all.reduce((n, h) => n + h.portalCalls.length, 0), 3);
 });
 
 Deno.test("a forced refresh waiting on another process's fetch uses that fresh result", async () => {

@@ -235,6 +235,42 @@ Deno.test("20 callers needing a refresh at once make exactly one CreateToken cal
   assert.equal(results.filter((r) => r.source === "refreshed").length, 1);
 });
 
+Deno.test("in an outage, callers waiting for a refresh fail with the holder's error without calling AWS", async () => {
+  await using emu = await startEmulator({ faultServices: ["oidc"], latencyMs: 10 });
+  await using s = await setup(emu);
+  await signedIn(emu, s.store, -MIN);
+  emu.setFaults({ serverErrorRate: 1 });
+  const results = await Promise.allSettled(
+    Array.from({ length: 10 }, () => s.manager().ensureToken()),
+  );
+  // One caller spends the retry policy's 3 attempts; the 9 others reuse its failure.
+  assert.equal(emu.counters["CreateToken:refresh_token"], 3);
+  const messages = new Set(results.map((r) => {
+    assert.equal(r.status, "rejected");
+    const e = (r as PromiseRejectedResult).reason;
+    assert.ok(e instanceof AwsApiError, String(e));
+    return e.message;
+  }));
+  assert.equal(messages.size, 1, [...messages].join("\n"));
+  assert.match([...messages][0]!, /^CreateToken failed: /);
+
+  // Once AWS is back and the record has aged out, the next caller refreshes.
+  emu.setFaults({ serverErrorRate: 0 });
+  const later = { now: () => Date.now() + 31_000, sleep: realClock.sleep };
+  const result = await s.manager({ clock: later }).ensureToken();
+  assert.equal(result.source, "refreshed");
+});
+
+Deno.test("a caller with minutes left keeps its token when another caller's refresh just failed", async () => {
+  await using emu = await startEmulator({ faultServices: ["oidc"], latencyMs: 10 });
+  await using s = await setup(emu);
+  const t = await signedIn(emu, s.store, 5 * MIN);
+  emu.setFaults({ serverErrorRate: 1 });
+  const results = await Promise.all(Array.from({ length: 5 }, () => s.manager().ensureToken()));
+  assert.equal(emu.counters["CreateToken:refresh_token"], 3);
+  for (const r of results) assert.equal(r.token.accessToken, t.accessToken);
+});
+
 Deno.test("20 callers needing a login at once make one registration, one browser flow, one exchange", async () => {
   await using emu = await startEmulator({ latencyMs: 20 });
   await using s = await setup(emu);
