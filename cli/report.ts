@@ -2,7 +2,8 @@
  * The one place that turns errors into messages and exit codes (SPEC §2: 0 ok, 1 runtime error,
  * 2 usage error, 130 Ctrl-C). Stack traces and causes only at `--level debug` or more.
  * Messages often quote AWS (an error text, an account or role name): control characters in
- * them are escaped (lib/safe_text.ts) after secrets are masked.
+ * them are escaped (lib/safe_text.ts) after secrets are masked, and their continuation lines
+ * indented.
  *
  * @module
  */
@@ -40,9 +41,11 @@ export function reportError(
   output: Output,
   options: { debug: boolean; secrets: SecretRegistry },
 ): number {
-  // Our own messages may span lines (a list under a sentence); nothing else may reach the
-  // terminal raw. Styles are added after escaping, so they keep working.
-  const text = (s: string) => safeMultilineText(options.secrets.mask(s));
+  // Our own messages may span lines (a list under a sentence): their continuation lines are
+  // indented, so text quoted from AWS can never print a line that looks like our own
+  // ("hint: ..."); nothing else reaches the terminal raw. Styles are added after escaping.
+  const text = (s: string) =>
+    safeMultilineText(options.secrets.mask(s)).replace(/\n(?!$)/g, "\n  ");
   const hint = (h: string) => output.err(`${output.style("dim", "hint:")} ${text(h)}\n`);
   if (e instanceof CancelledError) {
     output.err(`${text(e.message)}\n`);
