@@ -1,9 +1,11 @@
 /**
- * The console logger: `LEVEL message key=value ...` on stderr, secrets masked.
+ * The console logger: `LEVEL message key=value ...` on stderr, secrets masked, control
+ * characters in the message and values escaped (lib/safe_text.ts).
  *
  * @module
  */
 import { LOG_LEVELS, type LogFields, type Logger, type LogLevel } from "../lib/logger.ts";
+import { safeText } from "../lib/safe_text.ts";
 import type { Output, Style } from "./output.ts";
 
 const LABELS: Record<LogLevel, [string, Style]> = {
@@ -31,8 +33,7 @@ export class SecretRegistry {
   }
 }
 
-function formatValue(value: string | number | boolean): string {
-  const s = String(value);
+function formatValue(s: string): string {
   return /^[^\s"=]*$/.test(s) && s !== "" ? s : JSON.stringify(s);
 }
 
@@ -70,9 +71,12 @@ export class ConsoleLogger implements Logger {
   #emit(level: LogLevel, message: string, fields?: LogFields): void {
     if (!this.enabled(level)) return;
     const [label, style] = LABELS[level];
-    let line = `${this.#output.style(style, label)} ${message}`;
+    // Messages and values often carry text from AWS or from requests: one line, no terminal
+    // escapes. Secrets are masked before escaping, which would change how they are spelt.
+    const safe = (text: string) => safeText(this.#secrets.mask(text));
+    let line = `${this.#output.style(style, label)} ${safe(message)}`;
     for (const [k, v] of Object.entries(fields ?? {})) {
-      if (v !== undefined) line += ` ${k}=${formatValue(v)}`;
+      if (v !== undefined) line += ` ${safe(k)}=${formatValue(safe(String(v)))}`;
     }
     if (this.lines) line += this.#output.style("dim", ` (${callerLocation()})`);
     this.#output.err(this.#secrets.mask(line) + "\n");

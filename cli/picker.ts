@@ -15,6 +15,7 @@
 import { AwsSsoError, CancelledError, UsageError } from "../lib/errors.ts";
 import { HISTORY_TAG } from "../lib/roles/history.ts";
 import type { RoleFlat, RoleSet } from "../lib/roles/role.ts";
+import { safeText } from "../lib/safe_text.ts";
 import type { Context } from "./context.ts";
 import { nodeStderr } from "./output.ts";
 
@@ -48,12 +49,13 @@ export interface PickerEntry {
 function extraTags(role: RoleFlat): string[] {
   return Object.keys(role.Tags).sort()
     .filter((k) => !SHOWN_TAGS.has(k) && k !== HISTORY_TAG)
-    .map((k) => `${k}=${role.Tags[k]}`);
+    .map((k) => safeText(`${k}=${role.Tags[k]}`));
 }
 
 /**
  * Builds the picker's lines: aligned columns (profile, account id, alias / name, role), recent
- * roles first, then the rest in the set's order.
+ * roles first, then the rest in the set's order. What is shown has its control characters
+ * escaped (lib/safe_text.ts).
  */
 export function pickerEntries(
   roles: readonly RoleFlat[],
@@ -62,20 +64,24 @@ export function pickerEntries(
   const rank = new Map(history.map((arn, i) => [arn, i]));
   const width = (f: (r: RoleFlat) => string) =>
     Math.min(48, roles.reduce((w, r) => Math.max(w, f(r).length), 0));
-  const wProfile = width((r) => r.ProfileName);
+  const profile = (r: RoleFlat) => safeText(r.ProfileName);
+  const wProfile = width(profile);
   const account = (r: RoleFlat) =>
-    r.AccountName !== "" && r.AccountName !== r.AccountAlias
-      ? `${r.AccountAlias} (${r.AccountName})`
-      : r.AccountAlias;
+    safeText(
+      r.AccountName !== "" && r.AccountName !== r.AccountAlias
+        ? `${r.AccountAlias} (${r.AccountName})`
+        : r.AccountAlias,
+    );
   const wAccount = width(account);
-  const wRole = width((r) => r.RoleName);
+  const roleName = (r: RoleFlat) => safeText(r.RoleName);
+  const wRole = width(roleName);
   const entries = roles.map((role): PickerEntry => {
     const tags = extraTags(role);
     const label = [
-      role.ProfileName.padEnd(wProfile),
+      profile(role).padEnd(wProfile),
       role.AccountIdPad,
       account(role).padEnd(wAccount),
-      role.RoleName.padEnd(wRole),
+      roleName(role).padEnd(wRole),
       tags.join(" "),
     ].join("  ").trimEnd();
     const haystack =
@@ -170,8 +176,8 @@ export async function pickRole(
         return finder(term ?? "").map((e) => ({
           value: e.role,
           name: clip(e.label),
-          short: e.role.ProfileName,
-          description: clip(e.role.Arn),
+          short: safeText(e.role.ProfileName),
+          description: clip(safeText(e.role.Arn)),
         }));
       },
     }, { output: stream, clearPromptOnDone: true });

@@ -1,10 +1,14 @@
 /**
  * The one place that turns errors into messages and exit codes (SPEC §2: 0 ok, 1 runtime error,
  * 2 usage error, 130 Ctrl-C). Stack traces and causes only at `--level debug` or more.
+ * Messages often quote AWS (an error text, an account or role name): control characters in
+ * them are escaped (lib/safe_text.ts) after secrets are masked, and their continuation lines
+ * indented.
  *
  * @module
  */
 import { AwsSsoError, CancelledError, UsageError } from "../lib/errors.ts";
+import { safeMultilineText } from "../lib/safe_text.ts";
 import type { SecretRegistry } from "./log.ts";
 import type { Output } from "./output.ts";
 
@@ -37,26 +41,29 @@ export function reportError(
   output: Output,
   options: { debug: boolean; secrets: SecretRegistry },
 ): number {
-  const mask = (s: string) => options.secrets.mask(s);
+  // Our own messages may span lines (a list under a sentence): their continuation lines are
+  // indented, so text quoted from AWS can never print a line that looks like our own
+  // ("hint: ..."); nothing else reaches the terminal raw. Styles are added after escaping.
+  const text = (s: string) =>
+    safeMultilineText(options.secrets.mask(s)).replace(/\n(?!$)/g, "\n  ");
+  const hint = (h: string) => output.err(`${output.style("dim", "hint:")} ${text(h)}\n`);
   if (e instanceof CancelledError) {
-    output.err(mask(`${e.message}\n`));
+    output.err(`${text(e.message)}\n`);
     return EXIT.cancelled;
   }
   const prefix = output.style("red", "aws-sso: error:");
   if (e instanceof UsageError) {
-    output.err(mask(`${prefix} ${e.message}\n`));
-    for (const h of e.hints) output.err(mask(`${output.style("dim", "hint:")} ${h}\n`));
+    output.err(`${prefix} ${text(e.message)}\n`);
+    for (const h of e.hints) hint(h);
     return EXIT.usage;
   }
   const message = e instanceof Error ? e.message : String(e);
-  output.err(mask(`${prefix} ${isKnown(e) ? message : `unexpected error: ${message}`}\n`));
-  for (const h of hintsOf(e)) output.err(mask(`${output.style("dim", "hint:")} ${h}\n`));
+  output.err(`${prefix} ${text(isKnown(e) ? message : `unexpected error: ${message}`)}\n`);
+  for (const h of hintsOf(e)) hint(h);
   if (options.debug) {
-    output.err(mask(output.style("dim", describeCause(e)) + "\n"));
+    output.err(output.style("dim", text(describeCause(e))) + "\n");
   } else if (!isKnown(e)) {
-    output.err(
-      `${output.style("dim", "hint:")} run again with --level debug to see the stack trace\n`,
-    );
+    hint("run again with --level debug to see the stack trace");
   }
   return EXIT.error;
 }

@@ -1,9 +1,11 @@
 /**
  * Plain-text tables in the reference's layout: header row, a line of `=`, rows; columns
- * left-aligned, padded to the widest cell and joined by ` | `.
+ * left-aligned, padded to the widest cell and joined by ` | `. Cells often hold names from AWS:
+ * control characters in them are escaped (lib/safe_text.ts), so a row stays one line.
  *
  * @module
  */
+import { safeText } from "../lib/safe_text.ts";
 
 /**
  * Formats rows under headers.
@@ -14,6 +16,8 @@
  * ```
  */
 export function formatTable(headers: string[], rows: string[][]): string {
+  headers = headers.map(safeText);
+  rows = rows.map((row) => row.map(safeText));
   // Plain loops: `list` renders 10,000 rows and this runs on every call.
   const widths = headers.map((h) => h.length);
   for (const row of rows) {

@@ -6,6 +6,7 @@
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import { UsageError } from "../../lib/errors.ts";
+import { safeText } from "../../lib/safe_text.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
 import type { RefreshResult } from "../services/roles.ts";
@@ -32,13 +33,16 @@ export async function autoConfigCheck(ctx: Context, result: RefreshResult): Prom
   await updateProfiles(ctx, { automatic: true });
 }
 
-/** The lines `cache` prints for a refresh (none when nothing changed). */
+/**
+ * The lines `cache` prints for a refresh (none when nothing changed); a role from an older
+ * cache may still hold raw control characters, so ARNs are escaped here too.
+ */
 export function formatCacheDiff(result: Pick<RefreshResult, "added" | "deleted">): string {
   if (result.added.length === 0 && result.deleted.length === 0) return "";
   return [
     `Updated cache: added=${result.added.length}, deleted=${result.deleted.length}`,
-    ...result.added.map((a) => `+ ${a}`),
-    ...result.deleted.map((d) => `- ${d}`),
+    ...result.added.map((a) => `+ ${safeText(a)}`),
+    ...result.deleted.map((d) => `- ${safeText(d)}`),
   ].join("\n") + "\n";
 }
 

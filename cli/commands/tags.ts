@@ -8,17 +8,20 @@ import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { isAccountId, normalizeAccountId } from "../../lib/account_id.ts";
 import { UsageError } from "../../lib/errors.ts";
 import type { RoleFlat } from "../../lib/roles/role.ts";
+import { safeText } from "../../lib/safe_text.ts";
 import type { App } from "../program.ts";
 
 /**
  * Formats roles as `tags` prints them: the ARN, then `  <Key>: <Value>` sorted by key, then a
- * blank line.
+ * blank line; control characters in names and tags escaped.
  */
 export function formatTags(roles: readonly RoleFlat[]): string {
   let out = "";
   for (const role of roles) {
-    out += `${role.Arn}\n`;
-    for (const key of Object.keys(role.Tags).sort()) out += `  ${key}: ${role.Tags[key]}\n`;
+    out += `${safeText(role.Arn)}\n`;
+    for (const key of Object.keys(role.Tags).sort()) {
+      out += `  ${safeText(key)}: ${safeText(role.Tags[key]!)}\n`;
+    }
     out += "\n";
   }
   return out;

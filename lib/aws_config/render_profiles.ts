@@ -3,8 +3,16 @@
  * `[profile <name>]` section per role with a `credential_process` line that runs aws-sso, in the
  * reference's exact layout so users switching tools see no diff.
  *
+ * Profile and role names come from the SSO portal (through `ProfileFormat`, account names and
+ * aliases), so nothing in a section is written raw: control characters are escaped
+ * ({@link safeText}), which keeps every value on its own line — no injected key or
+ * `[profile]` — and the role ARN is quoted like the command words, because the JS and Go SDKs
+ * run `credential_process` through `sh -c`. A real ARN needs no quotes, so the layout is
+ * unchanged for every role AWS can return.
+ *
  * @module
  */
+import { safeText } from "../safe_text.ts";
 import { blockMarkers } from "./managed_block.ts";
 
 /** What a profile section needs from a role (a {@link RoleFlat} has all of it). */
@@ -77,7 +85,7 @@ export function quoteCommandWord(word: string, os = "linux"): string {
 
 /** The instance name in `-S "<Instance>"`: always double-quoted, like the reference. */
 function quoteInstance(name: string): string {
-  return `"${name.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
+  return `"${safeText(name).replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
 }
 
 /**
@@ -99,15 +107,15 @@ export function renderProfiles(
   const markers = blockMarkers(instance);
   const command = options.command.map((w) => quoteCommandWord(w, options.os)).join(" ");
   const vars = Object.entries(options.configVariables ?? {})
-    .sort(([a], [b]) => compareBytes(a, b));
+    .sort(([a], [b]) => compareBytes(a, b))
+    .map(([key, value]) => [safeText(key), safeText(value)]);
   const sorted = [...roles].sort((a, b) => compareBytes(a.Arn, b.Arn));
   let out = `${markers.begin}\n`;
   for (const role of sorted) {
-    out += `\n[profile ${role.ProfileName}]\n`;
-    out += `credential_process = ${command} -S ${
-      quoteInstance(instance)
-    } process --arn ${role.Arn}\n`;
-    if (role.DefaultRegion !== "") out += `region = ${role.DefaultRegion}\n`;
+    const arn = quoteCommandWord(safeText(role.Arn), options.os);
+    out += `\n[profile ${safeText(role.ProfileName)}]\n`;
+    out += `credential_process = ${command} -S ${quoteInstance(instance)} process --arn ${arn}\n`;
+    if (role.DefaultRegion !== "") out += `region = ${safeText(role.DefaultRegion)}\n`;
     for (const [key, value] of vars) out += `${key} = ${value}\n`;
   }
   return `${out}\n${markers.end}\n`;

@@ -11,7 +11,7 @@
  * | cmd | `set "N=v"` (`%` → `%%`) | `set "N="` | for a `.cmd` file run with `call`; `"` and line breaks cannot be written safely: rejected; CRLF |
  * | nushell | `$env.N = "v"` (backslash escapes) | `hide-env -i N` | for `source` |
  * | xonsh | `$N = "v"` (Python string escapes) | `${...}.pop("N", None)` | |
- * | dotenv | `N=v` plain, else quoted as python-dotenv reads it (see `dotenvValue`) | (omitted) | plain values also suit `docker --env-file` |
+ * | dotenv | `N=v` plain, else `N='v'` as python-dotenv reads it, `${` kept from expanding (see `dotenvValue`) | (omitted) | plain values also suit `docker --env-file` |
  * | json | `{"N": "v"}` | `null` | |
  *
  * @module
@@ -117,28 +117,41 @@ function nushellQuote(value: string): string {
 
 const DOTENV_PLAIN = /^[A-Za-z0-9_+/=.,:@%-]*$/;
 
+// What python-dotenv expands (its `_posix_variable`): `${NAME}` and `${NAME:-default}`.
+const DOTENV_EXPANDABLE = /\$\{[^}:]*(?::-[^}]*)?\}/;
+
 /**
- * dotenv quoting, checked against python-dotenv: its quoted-value patterns end a value at the
- * first quote after a backslash, and it reads unquoted values literally (backslashes included)
- * up to a ` #` comment. So: plain text as is; single quotes when there is no `'`, `\` or line
- * break; double quotes with `\n \r \t` when there is no `"` or `\`; unquoted when nothing
- * in it ends an unquoted value; else double quotes with backslash escapes, which fail only for
- * a value ending in a backslash.
+ * dotenv quoting for python-dotenv (checked against 0.21 and 1.2). Its rules: single-quoted
+ * values know only the escapes `\\` and `\'`; double-quoted ones also `\n \r \t`; unquoted
+ * ones are read literally up to a ` #` comment; and with its default `interpolate=True` it
+ * expands `${NAME}` in EVERY value, single-quoted ones included, with no escape for `$`. So:
+ *
+ * - plain text (no `$`, quote, space or backslash) as is, which docker's `--env-file` reads too;
+ * - a value with a `${NAME}` pattern has each `${` written `${=:-$}{`: the "variable" named
+ *   `=` can exist neither in an environment nor in a dotenv file, so it expands to its default
+ *   `$` and the value reads back literally (with `interpolate=False` it would not: that mode is
+ *   the one given up, as the default is what `load_dotenv` uses);
+ * - otherwise single quotes, so tools that treat single quotes as literal (docker compose,
+ *   Node's dotenv) agree; a line break goes in double quotes as `\n`/`\r`, keeping one
+ *   variable per line for line-based readers (a tag value can never start a line of its own);
+ * - a value ending in a backslash cannot be quoted (the quote patterns would take `\'` or `\"`
+ *   as an escaped quote and run on), so it is written unquoted when that reads back, else
+ *   refused.
  */
 function dotenvValue(name: string, value: string): string {
   if (DOTENV_PLAIN.test(value)) return value;
-  if (!/['\\\r\n]/.test(value)) return `'${value}'`;
-  const lineBreaks = (text: string) =>
-    text.replace(/[\n\r\t]/g, (ch) => (ch === "\n" ? "\\n" : ch === "\r" ? "\\r" : "\\t"));
-  if (!/["\\]/.test(value)) return `"${lineBreaks(value)}"`;
-  if (!/[\r\n]|^\s|\s$|^['"#]|\s#/.test(value)) return value;
-  if (value.endsWith("\\")) {
-    throw new UnsafeValueError(
-      `cannot write ${name} as dotenv: its value needs quoting and ends with a backslash, which dotenv parsers misread`,
-      { hints: ["use --format json instead"] },
-    );
+  const text = DOTENV_EXPANDABLE.test(value) ? value.replaceAll("${", "${=:-$}{") : value;
+  if (!value.endsWith("\\")) {
+    if (!/[\r\n]/.test(value)) return `'${text.replace(/[\\']/g, "\\$&")}'`;
+    return `"${
+      text.replace(/[\\"\n\r]/g, (ch) => (ch === "\n" ? "\\n" : ch === "\r" ? "\\r" : `\\${ch}`))
+    }"`;
   }
-  return `"${lineBreaks(value.replace(/[\\"]/g, "\\$&"))}"`;
+  if (!/[\r\n]|^\s|\s$|^['"#]|\s#/.test(value)) return text;
+  throw new UnsafeValueError(
+    `cannot write ${name} as dotenv: its value needs quoting and ends with a backslash, which dotenv parsers misread`,
+    { hints: ["use --format json instead"] },
+  );
 }
 
 function line(format: ExportFormat, name: string, value: string | undefined): string | undefined {

@@ -1,11 +1,13 @@
 /**
  * `list` rendering (reference §1.5 list), pure: choose fields, filter with `--prefix
  * Field=Prefix`, sort (`--sort`, `--reverse`), number the rows, and print a table under the
- * `List of AWS roles for SSO Instance: ...` header, or CSV without a header.
+ * `List of AWS roles for SSO Instance: ...` header, or CSV without a header. Every cell is
+ * escaped with {@link safeText}: names from the portal never reach the terminal or a CSV raw.
  *
  * @module
  */
 import { UsageError } from "../errors.ts";
+import { safeText } from "../safe_text.ts";
 import { timeRemain } from "../time_remain.ts";
 import { findListField } from "./list_fields.ts";
 import type { RoleFlat } from "./role.ts";
@@ -165,10 +167,12 @@ export function renderRoleList(roles: readonly RoleFlat[], options: ListViewOpti
   if (options.reverse) rows.reverse();
   // Ids are the row numbers after sorting and filtering.
   const cells = rows.map((r, i) =>
-    options.fields.map((f) => (f === "Id" ? String(i) : fieldText(r, f, options.nowMs)))
+    options.fields.map((f) => (f === "Id" ? String(i) : safeText(fieldText(r, f, options.nowMs))))
   );
   if (options.csv) return cells.map((c) => c.join(",") + "\n").join("");
   const headers = options.fields.map((f) => findListField(f)?.header ?? f);
-  return `List of AWS roles for SSO Instance: ${options.sso}${tokenRemaining(options)}\n\n` +
+  return `List of AWS roles for SSO Instance: ${safeText(options.sso)}${
+    tokenRemaining(options)
+  }\n\n` +
     options.formatTable(headers, cells) + "\n";
 }

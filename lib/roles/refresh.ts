@@ -3,7 +3,10 @@
  * account's roles through an adaptive worker pool, then merge the result with config.yaml into
  * a new cache section — automatic tags, config tags, explicit profiles, `Via` roles kept as
  * manual roles, credential expiries and History carried over — and report what was added and
- * deleted. Throttling never fails a refresh: besides the per-request retries, a call that still
+ * deleted. Names from the portal (account names, emails, role names) are stored with their
+ * control characters escaped ({@link safeText}): the cache, the profile names rendered from it
+ * and everything that shows them stay free of terminal escapes and line breaks. Throttling
+ * never fails a refresh: besides the per-request retries, a call that still
  * ends throttled (or with a 5xx) is retried after a pause, up to `extraAttempts` times.
  *
  * @module
@@ -13,6 +16,7 @@ import { roleArn } from "../arn.ts";
 import type { Clock } from "../clock.ts";
 import { AwsApiError, AwsSsoError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
+import { safeText } from "../safe_text.ts";
 import type { SsoInstance } from "../settings/settings.ts";
 import type { PortalAccount } from "../sso/portal_client.ts";
 import type { CachedAccount, CachedInstance, CachedRole } from "./cache_file.ts";
@@ -205,12 +209,12 @@ export function mergeInstanceCache(options: MergeOptions): MergeResult {
     const id = found.accountId;
     const config = instance.accounts[id];
     const account: CachedAccount = accounts[id] ?? { tags: {}, roles: {} };
-    if (found.accountName !== "") account.alias = found.accountName;
-    if (found.emailAddress !== "") account.emailAddress = found.emailAddress;
+    if (found.accountName !== "") account.alias = safeText(found.accountName);
+    if (found.emailAddress !== "") account.emailAddress = safeText(found.emailAddress);
     if (config?.name !== undefined) account.name = config.name;
     if (config?.defaultRegion !== undefined) account.defaultRegion = config.defaultRegion;
     account.tags = { ...config?.tags };
-    for (const roleName of found.roles) {
+    for (const roleName of found.roles.map(safeText)) {
       const roleConfig = config?.roles[roleName];
       const role: CachedRole = {
         arn: roleArn(id, roleName),

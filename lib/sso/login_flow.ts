@@ -10,6 +10,7 @@ import type { EndpointOptions } from "../aws/endpoints.ts";
 import type { Clock } from "../clock.ts";
 import { AwsApiError, AwsSsoError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
+import { safeText } from "../safe_text.ts";
 import type { ClientRegistration } from "../secure_store.ts";
 import {
   type ListenerOutcome,
@@ -247,7 +248,8 @@ export async function deviceLogin(
       );
     }
   }
-  deps.notify(`\n\tVerify this code in your browser: ${auth.userCode}\n\n`);
+  // The code comes from the OIDC answer and goes to the terminal raw otherwise.
+  deps.notify(`\n\tVerify this code in your browser: ${safeText(auth.userCode)}\n\n`);
   // A started browser gets a one-time link too: the user code in this URL lets whoever reads it
   // approve or deny the request first.
   const opened = await deps.opener.open(auth.verificationUriComplete ?? auth.verificationUri);

@@ -28,6 +28,19 @@ function which(program: string): string | undefined {
   return undefined;
 }
 
+const HAS_PYTHON_DOTENV = (() => {
+  try {
+    return new Deno.Command("python3", {
+      args: ["-c", "import dotenv"],
+      stdout: "null",
+      stderr: "null",
+    })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+})();
+
 const SHELLS = [
   {
     format: "bash",
@@ -89,7 +102,7 @@ for (const shell of SHELLS) {
 
 Deno.test({
   name:
-    "eval prints json and dotenv that parse back to the same values, and picks the format from $SHELL",
+    "eval prints json and dotenv that parse back to the same values (python-dotenv leaves ${HOME} alone), and picks the format from $SHELL",
   ...E2E,
   async fn() {
     await using emu = await startEmulator({ accounts: 1 });
@@ -115,6 +128,27 @@ Deno.test({
       assert.equal(dotenv.code, 0, dotenv.stderr);
       assert.ok(dotenv.stdout.includes(`AWS_ACCESS_KEY_ID=${vars.AWS_ACCESS_KEY_ID}\n`));
       assert.ok(dotenv.stdout.includes(`AWS_SSO_ROLE_ARN=${ADMIN}\n`));
+      if (HAS_PYTHON_DOTENV) {
+        // Loaded as a user loads it: ${HOME} and $HOME come back as written, not expanded.
+        const file = `${home}/creds.env`;
+        await Deno.writeTextFile(file, dotenv.stdout);
+        const out = await new Deno.Command("python3", {
+          args: [
+            "-c",
+            "import json,sys\nfrom dotenv import dotenv_values\n" +
+            "print(json.dumps(dotenv_values(sys.argv[1])))",
+            file,
+          ],
+          clearEnv: true,
+          env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", HOME: "/EXPANDED" },
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        assert.ok(out.success, new TextDecoder().decode(out.stderr));
+        const loaded = JSON.parse(new TextDecoder().decode(out.stdout));
+        assert.equal(loaded.AWS_SSO_TAG_NOTE, HOSTILE);
+        assert.equal(loaded.AWS_SECRET_ACCESS_KEY, vars.AWS_SECRET_ACCESS_KEY);
+      }
     } finally {
       await Deno.remove(home, { recursive: true });
     }

@@ -146,7 +146,7 @@ Deno.test({
     assert.equal(r.code, 1);
     assert.match(
       r.stderr,
-      /duplicate profile name 'AdministratorAccess' for:\n- arn:aws:iam::012345678901:role\/AdministratorAccess\n- arn:aws:iam::123456789012:role\/AdministratorAccess\n/,
+      /duplicate profile name 'AdministratorAccess' for:\n {2}- arn:aws:iam::012345678901:role\/AdministratorAccess\n {2}- arn:aws:iam::123456789012:role\/AdministratorAccess\n/,
     );
     await assert.rejects(Deno.stat(`${home}/${CONFIG_DIR}/cache.json`), Deno.errors.NotFound);
     await Deno.remove(home, { recursive: true });

