@@ -135,7 +135,8 @@ export async function tokenManager(
   });
 }
 
-function loginHint(settings: Settings, instance: SsoInstance): string {
+/** `run "aws-sso login"`, with `--sso <name>` when several instances are configured. */
+export function loginHint(settings: Settings, instance: SsoInstance): string {
   return Object.keys(settings.ssoConfig).length > 1
     ? `run "aws-sso login --sso ${instance.name}"`
     : 'run "aws-sso login"';

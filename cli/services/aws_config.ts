@@ -91,6 +91,7 @@ async function realTarget(path: string): Promise<string> {
 /** The block `setup profiles` writes for the instance of `loaded`. */
 export function profilesBlock(ctx: Context, loaded: LoadedRoles): string {
   const roles = loaded.roles.roles;
+  if (loaded.roles.profileError !== undefined) throw loaded.roles.profileError;
   assertUniqueProfileNames(roles);
   const self = selfCommand(ctx.paths.home, loaded.settings.configProfilesBinaryPath);
   if (self.warning !== undefined) ctx.logger.warn(self.warning);
