@@ -319,7 +319,6 @@ export function loadSettings(text: string, options: LoadSettingsOptions): Loaded
   let ssoConfigNode: Node | undefined;
   let urlActionNode: Node | undefined;
   let profilesActionNode: Node | undefined;
-  let execNode: Node | undefined;
   let firefoxContainer = false;
   let legacyConfigUrlAction: UrlAction | undefined;
   let profilesActionSet = false;
@@ -389,7 +388,6 @@ export function loadSettings(text: string, options: LoadSettingsOptions): Loaded
       }
     },
     UrlExecCommand: (v) => {
-      execNode = v;
       s.urlExecCommand = loader.stringList(v, "UrlExecCommand") ?? [];
     },
     ConsoleDuration: (v) => {
