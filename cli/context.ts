@@ -12,7 +12,12 @@ import { readTextFileIfExists, writeTextFileAtomic } from "../lib/atomic_file.ts
 import { AwsSsoError } from "../lib/errors.ts";
 import type { LogLevel } from "../lib/logger.ts";
 import { displayPath, type Paths, resolvePaths } from "../lib/paths.ts";
-import type { Settings, SsoInstance } from "../lib/settings/settings.ts";
+import {
+  assertSettingsUsable,
+  instanceProblemKeys,
+  type Settings,
+  type SsoInstance,
+} from "../lib/settings/settings.ts";
 import {
   readSettingsCache,
   renderSettingsCache,
@@ -242,6 +247,7 @@ export class Context {
     if ("error" in picked) throw new AwsSsoError(picked.error, { hints: [picked.hint] });
     const instance = settings.ssoConfig[picked.name];
     if (instance === undefined) throw new AwsSsoError(`unknown SSO instance ${picked.name}`);
+    assertSettingsUsable(settings, ...instanceProblemKeys(instance.name));
     return instance;
   }
 }

@@ -20,7 +20,11 @@ import {
   UsageError,
 } from "../../lib/errors.ts";
 import type { RoleFlat } from "../../lib/roles/role.ts";
-import type { Settings, SsoInstance } from "../../lib/settings/settings.ts";
+import {
+  assertSettingsUsable,
+  type Settings,
+  type SsoInstance,
+} from "../../lib/settings/settings.ts";
 import { URL_ACTIONS } from "../../lib/settings/url_action.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
@@ -324,6 +328,7 @@ async function openUrl(
 ): Promise<void> {
   const { urlOpenerFor } = await import("../url_opener.ts");
   const role = session.role;
+  if (ctx.globals.urlAction === undefined) assertSettingsUsable(settings, "UrlAction");
   const opener = urlOpenerFor(ctx, {
     action: ctx.globals.urlAction ?? settings.urlAction,
     browser: settings.browser,

@@ -5,8 +5,9 @@
  * @module
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
-import { UsageError } from "../../lib/errors.ts";
+
 import { DecryptionError } from "../../stores/backend.ts";
+import { NotLoggedInError, UsageError } from "../../lib/errors.ts";
 import { DEPRECATED_LIST_FIELDS, LIST_FIELDS } from "../../lib/roles/list_fields.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
@@ -72,6 +73,17 @@ async function printList(ctx: Context, request: ListRequest): Promise<void> {
   let tokenAt = request.refreshIfExpired ? undefined : readTokenTime();
   const loaded = await roleCache(ctx, { refreshIfExpired: request.refreshIfExpired });
   tokenAt ??= readTokenTime();
+  if (loaded.roles.roles.length === 0 && loaded.expired !== undefined) {
+    // No cached roles and nothing to refresh them with: an empty table would only mislead.
+    const at = request.csv ? await tokenExpiresAt(ctx, loaded.instance.name) : await tokenAt;
+    if (at === undefined || at <= ctx.clock.now()) {
+      const { loginHint } = await import("../services/auth.ts");
+      throw new NotLoggedInError(
+        `no roles are cached for SSO instance '${loaded.instance.name}' and you are not logged in`,
+        { hints: [loginHint(loaded.settings, loaded.instance)] },
+      );
+    }
+  }
   if (!request.refreshIfExpired && loaded.expired !== undefined) {
     ctx.logger.warn("Cache has expired.  Results may be out of date.");
     ctx.logger.debug(loaded.expired);

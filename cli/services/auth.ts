@@ -11,7 +11,11 @@
  *
  * @module
  */
-import type { Settings, SsoInstance } from "../../lib/settings/settings.ts";
+import {
+  assertSettingsUsable,
+  type Settings,
+  type SsoInstance,
+} from "../../lib/settings/settings.ts";
 import type { UrlAction } from "../../lib/settings/url_action.ts";
 import type { LoginInterface } from "../../lib/sso/login_flow.ts";
 import { loginLockPath, rfc3339Utc, TokenManager } from "../../lib/sso/token_manager.ts";
@@ -131,7 +135,8 @@ export async function tokenManager(
   });
 }
 
-function loginHint(settings: Settings, instance: SsoInstance): string {
+/** `run "aws-sso login"`, with `--sso <name>` when several instances are configured. */
+export function loginHint(settings: Settings, instance: SsoInstance): string {
   return Object.keys(settings.ssoConfig).length > 1
     ? `run "aws-sso login --sso ${instance.name}"`
     : 'run "aws-sso login"';
@@ -144,8 +149,12 @@ function loginInterface(
   ui: LoginUiOptions,
 ): LoginInterface {
   const terminal = promptTerminal(ctx);
+  const flagAction = ui.urlAction ?? ctx.globals.urlAction;
+  if (flagAction === undefined) {
+    assertSettingsUsable(settings, `SSOConfig.${instance.name}.AuthUrlAction`);
+  }
   const opener = urlOpenerFor(ctx, {
-    action: ui.urlAction ?? ctx.globals.urlAction ?? instance.authUrlAction,
+    action: flagAction ?? instance.authUrlAction,
     browser: settings.browser,
     execCommand: settings.urlExecCommand,
     container: { name: instance.name, color: "blue", icon: "fingerprint" },

@@ -36,7 +36,11 @@ import {
   UsageError,
 } from "../../lib/errors.ts";
 import type { RoleFlat } from "../../lib/roles/role.ts";
-import type { Settings, SsoInstance } from "../../lib/settings/settings.ts";
+import {
+  assertSettingsUsable,
+  type Settings,
+  type SsoInstance,
+} from "../../lib/settings/settings.ts";
 import type { LoginInterface } from "../../lib/sso/login_flow.ts";
 import { ConfigNotFoundError, type Context } from "../context.ts";
 import type { RegionFlags } from "./env.ts";
@@ -291,6 +295,9 @@ async function loginInterface(
     import("../url_opener.ts"),
   ]);
   const terminal = promptTerminal(ctx);
+  if (ctx.globals.urlAction === undefined && settings !== undefined) {
+    assertSettingsUsable(settings, "UrlAction");
+  }
   const opener = urlOpenerFor(ctx, {
     action: ctx.globals.urlAction ?? settings?.urlAction ?? "open",
     browser: ctx.globals.browser ?? settings?.browser,

@@ -82,6 +82,7 @@ export function awsConfigPath(ctx: Context, flag?: string): string {
 /** The block `setup profiles` writes for the instance of `loaded`. */
 export function profilesBlock(ctx: Context, loaded: LoadedRoles): string {
   const roles = loaded.roles.roles;
+  if (loaded.roles.profileError !== undefined) throw loaded.roles.profileError;
   assertUniqueProfileNames(roles);
   const self = selfCommand(ctx.paths.home, loaded.settings.configProfilesBinaryPath);
   if (self.warning !== undefined) ctx.logger.warn(self.warning);

@@ -114,8 +114,11 @@ export async function selectRole(
   const role = nonEmpty(args.role);
   const useCache = options.useCache !== false;
   if (profile !== undefined) {
-    const found = (await cachedRoles(ctx)).byProfile(profile);
+    const roles = await cachedRoles(ctx);
+    const found = roles.byProfile(profile);
     if (found === undefined) {
+      // The name may be one ProfileFormat failed to give: say why instead of "not found".
+      if (roles.profileError !== undefined) throw roles.profileError;
       throw new ProfileNotFoundError(
         `Invalid --profile ${profile}: no role has that profile name`,
         {

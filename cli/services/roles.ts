@@ -17,6 +17,7 @@ import {
   type CachedInstance,
   configHash,
   expiredReason,
+  instanceSection,
   readRoleCache,
   type RoleCacheData,
   type RoleCacheFile,
@@ -92,7 +93,7 @@ async function assemble(
   cache: RoleCacheData,
 ): Promise<LoadedRoles> {
   const now = ctx.clock.now();
-  const section = cache.sso[instance.name];
+  const section = instanceSection(cache, instance);
   if (section !== undefined) pruneHistory(section, settings.historyMinutes, now);
   const [mtime, hash] = await Promise.all([
     configMtimeMs(ctx),
@@ -100,6 +101,7 @@ async function assemble(
   ]);
   const expired = expiredReason(cache, {
     instance: instance.name,
+    identity: instance,
     cacheRefreshHours: settings.cacheRefresh,
     nowMs: now,
     configMtimeMs: mtime,
@@ -261,7 +263,8 @@ export async function refreshRoles(
     const merged = mergeInstanceCache({
       instance,
       discovered,
-      previous: current.sso[instance.name],
+      // Another setup's section under this name lends nothing (History, expiries).
+      previous: instanceSection(current, instance),
       profileFormat: settings.profileFormat,
       configHash: hash,
       nowMs: ctx.clock.now(),
@@ -308,7 +311,7 @@ export async function updateInstanceCache(
   const [settings, instance] = await Promise.all([ctx.settings(), ctx.instance()]);
   let changed = false;
   await updateRoleCache(roleCacheFile(ctx), (cache) => {
-    const section = cache.sso[instance.name];
+    const section = instanceSection(cache, instance);
     if (section === undefined) return;
     mutate(section, settings);
     changed = true;

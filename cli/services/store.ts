@@ -14,7 +14,7 @@ import {
 import { AwsSsoError } from "../../lib/errors.ts";
 import { expandHome } from "../../lib/paths.ts";
 import { SecureStore } from "../../lib/secure_store.ts";
-import type { Settings } from "../../lib/settings/settings.ts";
+import { assertSettingsUsable, type Settings } from "../../lib/settings/settings.ts";
 import type { PasswordSource } from "../../stores/backend.ts";
 import { DenoCommandRunner } from "../../stores/command_runner.ts";
 import { EncryptedFileBackend } from "../../stores/encrypted_file.ts";
@@ -139,7 +139,9 @@ function quietPasswordSource(ctx: Context): PasswordSource {
 async function storeSettings(
   ctx: Context,
   configOptional: boolean,
-): Promise<Pick<Settings, "secureStore" | "jsonStore" | "secretServiceCollection">> {
+): Promise<
+  Pick<Settings, "file" | "problems" | "secureStore" | "jsonStore" | "secretServiceCollection">
+> {
   try {
     return await ctx.settings();
   } catch (e) {
@@ -147,6 +149,8 @@ async function storeSettings(
     // The defaults of lib/settings/load_settings.ts: SecureStore unset means auto-detect, the
     // Secret Service collection unset means the store's default.
     return {
+      file: ctx.paths.configFile,
+      problems: {},
       secureStore: undefined,
       jsonStore: ctx.paths.jsonStore,
     };
@@ -170,6 +174,7 @@ async function openSecureStore(
   passwordSource: PasswordSource,
 ): Promise<SecureStore> {
   const settings = await storeSettings(ctx, options.configOptional === true);
+  assertSettingsUsable(settings, "SecureStore");
   const passwordDir = ctx.env.PASSWORD_STORE_DIR ?? "";
   const backend = await openBackend({
     kind: settings.secureStore,

@@ -1,9 +1,11 @@
 /**
  * AWS partitions and their regions, for the setup wizard's lists and region completion
- * (reference §9.3). A static list: the wizard must work before any AWS call can be made.
+ * (reference §9.3). A static list: the wizard must work before any AWS call can be made. A
+ * region missing from it is still usable (AWS opens new ones): config.yaml only warns.
  *
  * @module
  */
+import { partitionOf } from "./endpoints.ts";
 
 /** A partition as the setup wizard offers it. */
 export interface PartitionChoice {
@@ -103,12 +105,37 @@ export function allRegions(): string[] {
  * ```
  */
 export function partitionForRegion(region: string): PartitionChoice {
-  const prefix = region.startsWith("us-gov-")
-    ? "aws-us-gov"
-    : region.startsWith("cn-")
-    ? "aws-cn"
-    : region.startsWith("eusc-")
-    ? "aws-eusc"
-    : "aws";
-  return PARTITIONS.find((p) => p.id === prefix) ?? PARTITIONS[0]!;
+  // The prefix rule lives in endpoints.ts, which derives every host from it.
+  const id = partitionOf(region).id;
+  return PARTITIONS.find((p) => p.id === id) ?? PARTITIONS[0]!;
+}
+
+// Lower-case words joined by dashes, ending in a number: us-east-1, us-gov-west-1,
+// eusc-de-east-1, us-isob-east-1 (the shape of every partition's region regex in the SDKs).
+const REGION_NAME = /^[a-z]{2,}(-[a-z]+)+-\d+$/;
+
+/**
+ * True when `name` has the shape of an AWS region name, known or not.
+ *
+ * @example
+ * ```ts
+ * isRegionName("eusc-de-east-1"); // true
+ * isRegionName("US East"); // false
+ * ```
+ */
+export function isRegionName(name: string): boolean {
+  return REGION_NAME.test(name);
+}
+
+/**
+ * True when `name` is in this build's region lists.
+ *
+ * @example
+ * ```ts
+ * isKnownRegion("eu-west-1"); // true
+ * isKnownRegion("xx-mars-1"); // false
+ * ```
+ */
+export function isKnownRegion(name: string): boolean {
+  return PARTITIONS.some((p) => p.regions.includes(name));
 }

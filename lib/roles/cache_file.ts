@@ -111,6 +111,36 @@ export function emptyInstanceCache(instance: SsoInstance): CachedInstance {
   };
 }
 
+function sameStartUrl(a: string, b: string): boolean {
+  const norm = (u: string) => u.trim().replace(/\/+$/, "");
+  return norm(a) === norm(b);
+}
+
+/**
+ * The cached section of `instance`, only when it was discovered for the same start URL and
+ * SSO region (both are in every section the reference writes, as `Roles.StartUrl` and
+ * `Roles.SSORegion`). Another setup that reuses the instance name, or a section that lacks
+ * either value, gives undefined: the cache is treated as absent for it, so its roles are never
+ * shown, selected or written into profiles, and the next refresh replaces the section.
+ *
+ * @example
+ * ```ts
+ * instanceSection(cache, { name: "Default", startUrl: "https://b.awsapps.com/start", ssoRegion: "us-east-1" });
+ * // undefined when the cached Default came from https://a.awsapps.com/start
+ * ```
+ */
+export function instanceSection(
+  cache: RoleCacheData,
+  instance: Pick<SsoInstance, "name" | "startUrl" | "ssoRegion">,
+): CachedInstance | undefined {
+  const section = cache.sso[instance.name];
+  if (section === undefined) return undefined;
+  if (section.startUrl === "" || section.ssoRegion === "") return undefined;
+  if (!sameStartUrl(section.startUrl, instance.startUrl)) return undefined;
+  if (section.ssoRegion !== instance.ssoRegion) return undefined;
+  return section;
+}
+
 /** A problem in the file; `path` is where, built on the way out (never on the happy path). */
 class CacheFormatError extends Error {
   constructor(readonly path: string, readonly problem: string) {
@@ -426,6 +456,11 @@ export async function configHash(profileFormat: string, instance: SsoInstance): 
 export interface ExpiryInputs {
   /** The selected SSO instance name. */
   instance: string;
+  /**
+   * The instance's start URL and SSO region: a section built for others counts as missing
+   * (see {@link instanceSection}).
+   */
+  identity?: Pick<SsoInstance, "startUrl" | "ssoRegion">;
   /** Config `CacheRefresh` in hours; ≤ 0 disables the TTL. */
   cacheRefreshHours: number;
   /** The current time, epoch ms. */
@@ -450,7 +485,12 @@ export function expiredReason(cache: RoleCacheData, inputs: ExpiryInputs): strin
   if (cache.version < CACHE_VERSION) {
     return `local cache is out of date; current cache version ${cache.version} is less than ${CACHE_VERSION}`;
   }
-  const section = cache.sso[inputs.instance];
+  const section = inputs.identity === undefined
+    ? cache.sso[inputs.instance]
+    : instanceSection(cache, { name: inputs.instance, ...inputs.identity });
+  if (section === undefined && cache.sso[inputs.instance] !== undefined) {
+    return `local cache has roles of another StartUrl or SSORegion for SSO instance '${inputs.instance}'`;
+  }
   if (section === undefined || section.lastUpdate <= 0) {
     return `local cache has no roles for SSO instance '${inputs.instance}'`;
   }

@@ -32,6 +32,11 @@ export class DuplicateProfileError extends AwsSsoError {
   }
 }
 
+/** The error's message on one line (the user sees one line, never a stack). */
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0]!.trim();
+}
+
 const FIX_HINT = "fix ProfileFormat in config.yaml (a Go text/template, single-quoted in YAML)";
 
 /** A compiled ProfileFormat. */
@@ -56,7 +61,7 @@ export function compileProfileFormat(format: string): ProfileNamer {
     template = parseTemplate(source, { functions: profileTemplateFunctions });
   } catch (e) {
     throw new ProfileFormatError(
-      `unable to generate ProfileName: ${e instanceof Error ? e.message : String(e)}`,
+      `unable to generate ProfileName: ${firstLine(e)}`,
       { hints: [FIX_HINT], cause: e },
     );
   }
@@ -68,9 +73,7 @@ export function compileProfileFormat(format: string): ProfileNamer {
         return template.execute(goStruct(role, "*sso.AWSRoleFlat"));
       } catch (e) {
         throw new ProfileFormatError(
-          `unable to generate ProfileName for ${role.Arn}: ${
-            e instanceof Error ? e.message : String(e)
-          }`,
+          `unable to generate ProfileName for ${role.Arn}: ${firstLine(e)}`,
           { hints: [FIX_HINT], cause: e },
         );
       }

@@ -21,7 +21,12 @@ import type { SsoInstance } from "../settings/settings.ts";
 import type { PortalAccount } from "../sso/portal_client.ts";
 import type { CachedAccount, CachedInstance, CachedRole } from "./cache_file.ts";
 import { HISTORY_TAG } from "./history.ts";
-import { assertUniqueProfileNames, compileProfileFormat } from "./profile_name.ts";
+import {
+  assertUniqueProfileNames,
+  compileProfileFormat,
+  ProfileFormatError,
+  type ProfileNamer,
+} from "./profile_name.ts";
 import { flattenInstance } from "./role.ts";
 
 /** The two portal calls discovery needs (lib/sso/portal_client.ts PortalClient has them). */
@@ -198,7 +203,7 @@ function autoTags(id: string, account: CachedAccount, roleName: string): Record<
 
 /**
  * Builds the instance's new cache section from discovery and config (reference §5.3) and checks
- * that profile names are unique (throws DuplicateProfileError / ProfileFormatError).
+ * that profile names are unique (throws DuplicateProfileError; a failing ProfileFormat only warns).
  */
 export function mergeInstanceCache(options: MergeOptions): MergeResult {
   const { instance, previous } = options;
@@ -304,13 +309,33 @@ export function mergeInstanceCache(options: MergeOptions): MergeResult {
     defaultRegion: instance.defaultRegion ?? "",
   };
 
-  const namer = compileProfileFormat(options.profileFormat);
-  const named = flattenInstance(instance.name, section, options.nowMs).map((r) => ({
-    Arn: r.Arn,
-    ProfileName: namer.profileName(r),
-    account: r.AccountIdPad,
-    role: r.RoleName,
-  }));
+  // A ProfileFormat that fails does not stop the refresh (list and process work without
+  // names); the roles it fails for get no stored name, and setup profiles reports the error.
+  let namer: ProfileNamer | undefined;
+  let failure: ProfileFormatError | undefined;
+  try {
+    namer = compileProfileFormat(options.profileFormat);
+  } catch (e) {
+    if (!(e instanceof ProfileFormatError)) throw e;
+    failure = e;
+  }
+  const named: { Arn: string; ProfileName: string; account: string; role: string }[] = [];
+  for (
+    const r of namer === undefined ? [] : flattenInstance(instance.name, section, options.nowMs)
+  ) {
+    try {
+      named.push({
+        Arn: r.Arn,
+        ProfileName: namer!.profileName(r),
+        account: r.AccountIdPad,
+        role: r.RoleName,
+      });
+    } catch (e) {
+      if (!(e instanceof ProfileFormatError)) throw e;
+      failure ??= e;
+    }
+  }
+  if (failure !== undefined) options.logger.warn(`${failure.message}; profile names are empty`);
   assertUniqueProfileNames(named);
   // Stored so that `list` need not render the template for every role (see buildRoleSet).
   for (const n of named) section.accounts[n.account]!.roles[n.role]!.profileName = n.ProfileName;

@@ -15,8 +15,8 @@
 import { normalizeAccountId } from "../account_id.ts";
 import { parseRoleArn } from "../arn.ts";
 import type { SsoInstance } from "../settings/settings.ts";
-import type { CachedInstance, RoleCacheData } from "./cache_file.ts";
-import { compileProfileFormat } from "./profile_name.ts";
+import { type CachedInstance, instanceSection, type RoleCacheData } from "./cache_file.ts";
+import { compileProfileFormat, ProfileFormatError, type ProfileNamer } from "./profile_name.ts";
 
 /**
  * One role, flattened with its account and instance. The capitalised fields are exactly the
@@ -77,16 +77,24 @@ export class RoleSet {
   readonly instance: string;
   /** Every role, sorted by account id then role name; `Id` is the index. */
   readonly roles: readonly RoleFlat[];
+  /** Why ProfileFormat gave no name for some roles (their ProfileName is empty). */
+  readonly profileError?: ProfileFormatError;
   readonly #history: readonly string[];
   // Indexes are built on first use: `list` never needs them.
   #byKey?: Map<string, RoleFlat>;
   #byProfile?: Map<string, RoleFlat>;
 
   /** Wraps `roles` (kept in the given order) and the instance's History. */
-  constructor(instance: string, roles: RoleFlat[], history: readonly string[] = []) {
+  constructor(
+    instance: string,
+    roles: RoleFlat[],
+    history: readonly string[] = [],
+    profileError?: ProfileFormatError,
+  ) {
     this.instance = instance;
     this.roles = roles;
     this.#history = history;
+    if (profileError !== undefined) this.profileError = profileError;
   }
 
   /** Recently used role ARNs, most recent first (only those present in the set). */
@@ -121,7 +129,9 @@ export class RoleSet {
       this.#byProfile = new Map();
       // First one wins; duplicates are rejected when the cache is refreshed.
       for (const r of this.roles) {
-        if (!this.#byProfile.has(r.ProfileName)) this.#byProfile.set(r.ProfileName, r);
+        if (r.ProfileName !== "" && !this.#byProfile.has(r.ProfileName)) {
+          this.#byProfile.set(r.ProfileName, r);
+        }
       }
     }
     return this.#byProfile.get(profile);
@@ -206,14 +216,29 @@ export function flattenInstance(
  */
 export function buildRoleSet(cache: RoleCacheData, options: BuildRoleSetOptions): RoleSet {
   const name = options.instance.name;
-  const section = cache.sso[name];
+  const section = instanceSection(cache, options.instance);
   if (section === undefined) return new RoleSet(name, []);
-  const namer = compileProfileFormat(options.profileFormat);
+  // Like the reference, a ProfileFormat that fails leaves the names empty here (so `list`
+  // still lists); what needs the names (setup profiles, --profile) reports profileError.
+  let namer: ProfileNamer | undefined;
+  let profileError: ProfileFormatError | undefined;
+  try {
+    namer = compileProfileFormat(options.profileFormat);
+  } catch (e) {
+    if (!(e instanceof ProfileFormatError)) throw e;
+    profileError = e;
+  }
   const stored = options.configHash !== undefined && options.configHash === section.configHash &&
     !VOLATILE_TEMPLATE.test(options.profileFormat);
   const roles = flattenInstance(name, section, options.nowMs, stored);
   for (const role of roles) {
-    if (role.ProfileName === "") role.ProfileName = namer.profileName(role);
+    if (role.ProfileName !== "" || namer === undefined) continue;
+    try {
+      role.ProfileName = namer.profileName(role);
+    } catch (e) {
+      if (!(e instanceof ProfileFormatError)) throw e;
+      profileError ??= e;
+    }
   }
-  return new RoleSet(name, roles, section.history);
+  return new RoleSet(name, roles, section.history, profileError);
 }

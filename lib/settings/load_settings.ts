@@ -3,12 +3,19 @@
  * warn and are ignored; deprecated keys are rewritten like the reference does (§2.2, §2.3).
  * Keys match case-insensitively, as the reference's decoder does.
  *
+ * Like the reference, only what every command depends on stops the load: YAML syntax, value
+ * types, `exec` mixed with a container action, AuthWorkflow, and the account/role overlays.
+ * A bad value of a setting that only some commands use (SecureStore, UrlAction, an instance's
+ * StartUrl or SSORegion, UrlExecCommand ...) is recorded in `Settings.problems` and reported
+ * by the command that uses it; a harmless one (LogLevel, Threads ...) warns and is ignored.
+ *
  * @module
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import type { Node, Pair, YAMLMap } from "yaml";
 import { normalizeAccountId } from "../account_id.ts";
 import { parseRoleArn, roleArn } from "../arn.ts";
+import { isKnownRegion, isRegionName } from "../aws/regions.ts";
 import { ConfigError } from "../errors.ts";
 import { isLogLevel, type LogLevel } from "../logger.ts";
 import { DEPRECATED_LIST_FIELDS } from "../roles/list_fields.ts";
@@ -20,6 +27,7 @@ import {
   FRIENDLY_PROFILE_FORMAT,
   type RoleConfig,
   SECURE_STORE_NAMES,
+  type SettingProblem,
   type Settings,
   type SsoInstance,
 } from "./settings.ts";
@@ -61,6 +69,7 @@ type Pos = { line?: number; column?: number };
 
 class Loader {
   readonly warnings: SettingsWarning[] = [];
+  readonly problems: Record<string, SettingProblem> = {};
   constructor(readonly file: string, readonly text: string, readonly lines: LineCounter) {}
 
   pos(node: Node | Pair | null | undefined): Pos {
@@ -76,6 +85,11 @@ class Loader {
 
   fail(node: Node | Pair | null | undefined, problem: string, hints?: string[]): never {
     throw new ConfigError(this.file, this.pos(node), problem, { hints });
+  }
+
+  /** Records a problem for the commands that use setting `key` (see Settings.problems). */
+  defer(key: string, node: Node | Pair | null | undefined, problem: string, hints: string[]): void {
+    this.problems[key] ??= { ...this.pos(node), problem, hints };
   }
 
   warn(node: Node | Pair | null | undefined, problem: string): void {
@@ -186,12 +200,24 @@ class Loader {
     return "";
   }
 
-  urlAction(node: unknown, what: string, allowed?: readonly string[]): UrlAction | undefined {
+  /**
+   * A URL action; an invalid one is `undefined` (the reference falls back to `open`) and its
+   * problem is recorded under `key`, or only warned about without a key.
+   */
+  urlAction(
+    node: unknown,
+    what: string,
+    key: string | undefined,
+    allowed?: readonly string[],
+  ): UrlAction | undefined {
     const v = this.string(node, what);
     if (v === undefined || v === "") return undefined;
     if (!isUrlAction(v) || (allowed !== undefined && !allowed.includes(v))) {
       const options = (allowed ?? URL_ACTIONS).join(", ");
-      this.fail(node as Node, `invalid ${what} '${v}': must be one of ${options}`);
+      const problem = `invalid ${what} '${v}': must be one of ${options}`;
+      if (key === undefined) this.warn(node as Node, `${problem}; ignored`);
+      else this.defer(key, node as Node, problem, [`fix ${what} in config.yaml`]);
+      return undefined;
     }
     return v;
   }
@@ -256,6 +282,7 @@ export function defaultSettings(
     promptColors: {},
     listFields: [...DEFAULT_LIST_FIELDS],
     envVarTags: [],
+    problems: {},
   };
 }
 
@@ -291,15 +318,19 @@ export function loadSettings(text: string, options: LoadSettingsOptions): Loaded
   let ssoConfigNode: Node | undefined;
   let urlActionNode: Node | undefined;
   let profilesActionNode: Node | undefined;
-  let execNode: Node | undefined;
   let firefoxContainer = false;
   let legacyConfigUrlAction: UrlAction | undefined;
   let profilesActionSet = false;
   let urlActionSet = false;
 
+  // The reference uses MaxRetry / MaxBackoff only when > 0 (0 means its default) and ignores
+  // Threads: a value of 0 or less is no reason to stop a command.
   const positive = (v: number | undefined, node: Node, what: string): number | undefined => {
-    if (v !== undefined && v <= 0) loader.fail(node, `${what} must be greater than 0`);
-    return v;
+    if (v === undefined || v > 0) return v;
+    if (v < 0 || what === "Threads") {
+      loader.warn(node, `${what} ${v} is not greater than 0; using the default`);
+    }
+    return undefined;
   };
 
   eachKey(loader, root, "the configuration", {
@@ -318,7 +349,9 @@ export function loadSettings(text: string, options: LoadSettingsOptions): Loaded
     CacheRefresh: (v) => (s.cacheRefresh = loader.int(v, "CacheRefresh") ?? s.cacheRefresh),
     AutoConfigCheck: (v) => (s.autoConfigCheck = loader.bool(v, "AutoConfigCheck") ?? false),
     Threads: (v) => {
-      s.threads = positive(loader.int(v, "Threads"), v, "Threads") ?? s.threads;
+      const threads = positive(loader.int(v, "Threads"), v, "Threads");
+      if (threads === undefined) return;
+      s.threads = threads;
       s.threadsConfigured = true;
     },
     MaxRetry: (
@@ -333,7 +366,7 @@ export function loadSettings(text: string, options: LoadSettingsOptions): Loaded
     },
     UrlAction: (v) => {
       urlActionNode = v;
-      const a = loader.urlAction(v, "UrlAction");
+      const a = loader.urlAction(v, "UrlAction", "UrlAction");
       if (a !== undefined) {
         s.urlAction = a;
         urlActionSet = true;
@@ -341,14 +374,19 @@ export function loadSettings(text: string, options: LoadSettingsOptions): Loaded
     },
     ConfigProfilesUrlAction: (v) => {
       profilesActionNode = v;
-      const a = loader.urlAction(v, "ConfigProfilesUrlAction", CONFIG_PROFILES_URL_ACTIONS);
+      // Historical (no longer written into profiles): a bad value only warns.
+      const a = loader.urlAction(
+        v,
+        "ConfigProfilesUrlAction",
+        undefined,
+        CONFIG_PROFILES_URL_ACTIONS,
+      );
       if (a !== undefined) {
         s.configProfilesUrlAction = a;
         profilesActionSet = true;
       }
     },
     UrlExecCommand: (v) => {
-      execNode = v;
       s.urlExecCommand = loader.stringList(v, "UrlExecCommand") ?? [];
     },
     ConsoleDuration: (v) => {
@@ -374,14 +412,21 @@ export function loadSettings(text: string, options: LoadSettingsOptions): Loaded
       const l = loader.string(v, "LogLevel");
       if (l === undefined || l === "") return;
       if (!isLogLevel(l.toLowerCase())) {
-        loader.fail(v, `invalid LogLevel '${l}': must be one of error, warn, info, debug, trace`);
+        loader.warn(
+          v,
+          `invalid LogLevel '${l}' is ignored: must be one of error, warn, info, debug, trace`,
+        );
+        return;
       }
       s.logLevel = l.toLowerCase() as LogLevel;
     },
     LogLines: (v) => (s.logLines = loader.bool(v, "LogLines") ?? false),
     HistoryLimit: (v) => {
       const n = loader.int(v, "HistoryLimit");
-      if (n !== undefined && n < 0) loader.fail(v, "HistoryLimit must be 0 or more");
+      if (n !== undefined && n < 0) {
+        loader.warn(v, `HistoryLimit ${n} is less than 0; using ${s.historyLimit}`);
+        return;
+      }
       s.historyLimit = n ?? s.historyLimit;
     },
     HistoryMinutes: (v) => (s.historyMinutes = loader.int(v, "HistoryMinutes") ?? s.historyMinutes),
@@ -389,10 +434,14 @@ export function loadSettings(text: string, options: LoadSettingsOptions): Loaded
       const name = loader.string(v, "SecureStore");
       if (name === undefined || name === "") return;
       if (!(SECURE_STORE_NAMES as readonly string[]).includes(name)) {
-        loader.fail(
+        // Never fall back to another store: the commands that open one report this.
+        loader.defer(
+          "SecureStore",
           v,
           `invalid SecureStore '${name}': must be one of ${SECURE_STORE_NAMES.join(", ")}`,
+          ["fix SecureStore in config.yaml, or remove it to use the system keyring"],
         );
+        return;
       }
       s.secureStore = name;
     },
@@ -441,7 +490,12 @@ export function loadSettings(text: string, options: LoadSettingsOptions): Loaded
       );
     },
     ConfigUrlAction: (v, pair) => {
-      legacyConfigUrlAction = loader.urlAction(v, "ConfigUrlAction", CONFIG_PROFILES_URL_ACTIONS);
+      legacyConfigUrlAction = loader.urlAction(
+        v,
+        "ConfigUrlAction",
+        undefined,
+        CONFIG_PROFILES_URL_ACTIONS,
+      );
       loader.warn(pair, "ConfigUrlAction is deprecated; use ConfigProfilesUrlAction");
     },
   });
@@ -490,20 +544,10 @@ export function loadSettings(text: string, options: LoadSettingsOptions): Loaded
     loader.fail(ssoConfigNode, "SSOConfig is empty: no AWS SSO instances are configured");
   }
 
-  const needsExec = [s.urlAction, ...Object.values(s.ssoConfig).map((i) => i.authUrlAction)]
-    .some((a) => a === "exec" || isContainerAction(a));
-  if (needsExec) {
-    const where = execNode ?? urlActionNode ?? root;
-    if (s.urlExecCommand.length < 2) {
-      loader.fail(
-        where,
-        "UrlExecCommand needs at least 2 items (a program and its arguments) for the exec and container URL actions",
-      );
-    }
-    if (!s.urlExecCommand.some((a) => a.includes("%s"))) {
-      loader.fail(where, "UrlExecCommand needs an argument containing %s, where the URL goes");
-    }
-  }
+  // UrlExecCommand is checked where a URL is opened with exec or a container action
+  // (lib/url_action_format.ts execArgv), as the reference does: a config that never opens one
+  // that way may leave it unset.
+  s.problems = loader.problems;
   return { settings: s, warnings: loader.warnings };
 }
 
@@ -520,24 +564,39 @@ function loadInstance(loader: Loader, name: string, pair: Pair, urlAction: UrlAc
   let defaultRegion: string | undefined;
   let authUrlAction: UrlAction | undefined;
   const accounts: Record<string, AccountConfig> = {};
+  const key = (k: string) => `SSOConfig.${name}.${k}`;
+  // StartUrl and SSORegion matter only to the commands that use this instance: another
+  // instance's mistake must not stop them, so they are reported when it is selected.
   eachKey(loader, node, `SSOConfig.${name}`, {
     StartUrl: (v) => {
       startUrl = loader.string(v, "StartUrl")?.trim();
-      if (startUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(startUrl)) {
-        loader.fail(
+      if (startUrl !== undefined && startUrl !== "" && !/^https?:\/\/[^\s/]+/.test(startUrl)) {
+        loader.defer(
+          key("StartUrl"),
           v,
-          `StartUrl '${startUrl}' is not a URL (expected https://<name>.awsapps.com/start)`,
+          `StartUrl '${startUrl}' of SSO instance '${name}' is not a URL`,
+          ["set it to your AWS access portal URL, e.g. https://example.awsapps.com/start"],
         );
       }
     },
     SSORegion: (v) => {
       ssoRegion = loader.string(v, "SSORegion")?.trim();
-      if (ssoRegion !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(ssoRegion)) {
-        loader.fail(v, `SSORegion '${ssoRegion}' is not an AWS region name (e.g. us-east-1)`);
+      if (ssoRegion === undefined || ssoRegion === "") return;
+      if (!isRegionName(ssoRegion)) {
+        loader.defer(
+          key("SSORegion"),
+          v,
+          `SSORegion '${ssoRegion}' of SSO instance '${name}' is not an AWS region name`,
+          ["set it to the region of your IAM Identity Center, e.g. us-east-1 or eusc-de-east-1"],
+        );
+      } else if (!isKnownRegion(ssoRegion)) {
+        loader.warn(v, `SSORegion '${ssoRegion}' is not a region this aws-sso knows; using it`);
       }
     },
     DefaultRegion: (v) => (defaultRegion = loader.string(v, "DefaultRegion") || undefined),
-    AuthUrlAction: (v) => (authUrlAction = loader.urlAction(v, "AuthUrlAction")),
+    AuthUrlAction: (
+      v,
+    ) => (authUrlAction = loader.urlAction(v, "AuthUrlAction", key("AuthUrlAction"))),
     Accounts: (v) => {
       for (const accountPair of loader.mapPairs(v, `SSOConfig.${name}.Accounts`)) {
         const account = loadAccount(loader, name, accountPair);
@@ -552,19 +611,24 @@ function loadInstance(loader: Loader, name: string, pair: Pair, urlAction: UrlAc
     },
   });
   if (startUrl === undefined || startUrl === "") {
-    loader.fail(pair, `SSO instance '${name}' is missing StartUrl`, [
+    loader.defer(key("StartUrl"), pair, `SSO instance '${name}' is missing StartUrl`, [
       "set StartUrl to your AWS access portal URL, e.g. https://example.awsapps.com/start",
     ]);
   }
   if (ssoRegion === undefined || ssoRegion === "") {
-    loader.fail(pair, `SSO instance '${name}' is missing SSORegion`, [
+    loader.defer(key("SSORegion"), pair, `SSO instance '${name}' is missing SSORegion`, [
       "set SSORegion to the region of your IAM Identity Center, e.g. us-east-1",
     ]);
   }
+  // Without a valid AuthUrlAction of its own, the instance's logins use UrlAction.
+  const urlActionProblem = loader.problems.UrlAction;
+  if (authUrlAction === undefined && urlActionProblem !== undefined) {
+    loader.problems[key("AuthUrlAction")] ??= urlActionProblem;
+  }
   return {
     name,
-    startUrl,
-    ssoRegion,
+    startUrl: startUrl ?? "",
+    ssoRegion: ssoRegion ?? "",
     defaultRegion,
     authUrlAction: authUrlAction ?? urlAction,
     accounts,

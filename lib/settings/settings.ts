@@ -5,6 +5,7 @@
  * @module
  */
 import type { SecureStoreName } from "../../stores/backend.ts";
+import { ConfigError } from "../errors.ts";
 import type { LogLevel } from "../logger.ts";
 import type { UrlAction } from "./url_action.ts";
 
@@ -141,6 +142,52 @@ export interface Settings {
   listFields: string[];
   /** Tags exported as AWS_SSO_TAG_<KEY>. */
   envVarTags: string[];
+  /**
+   * Invalid values of settings that only some commands use, by setting path (`SecureStore`,
+   * `UrlAction`, `SSOConfig.<name>.StartUrl` ...): reported by {@link assertSettingsUsable}
+   * where the setting is used, so that they do not stop every other command (reference §2.2
+   * validates only `exec` vs container actions and AuthWorkflow at load).
+   */
+  problems: Record<string, SettingProblem>;
+}
+
+/** An invalid setting, reported when a command uses it. */
+export interface SettingProblem {
+  /** 1-based line in config.yaml. */
+  line?: number;
+  /** 1-based column. */
+  column?: number;
+  /** What is wrong, naming the key. */
+  problem: string;
+  /** How to fix it. */
+  hints: string[];
+}
+
+/**
+ * Throws the {@link ConfigError} of the first of `keys` that has a recorded problem.
+ *
+ * @example
+ * ```ts
+ * assertSettingsUsable(settings, "SecureStore"); // before opening the store
+ * ```
+ */
+export function assertSettingsUsable(
+  settings: Pick<Settings, "file" | "problems">,
+  ...keys: string[]
+): void {
+  for (const key of keys) {
+    const p = settings.problems?.[key];
+    if (p !== undefined) {
+      throw new ConfigError(settings.file, { line: p.line, column: p.column }, p.problem, {
+        hints: p.hints,
+      });
+    }
+  }
+}
+
+/** The problem keys of instance `name` that stop any use of it. */
+export function instanceProblemKeys(name: string): string[] {
+  return [`SSOConfig.${name}.StartUrl`, `SSOConfig.${name}.SSORegion`];
 }
 
 /** The reference's "Friendly" profile template, the default. */

@@ -14,6 +14,7 @@ import {
   updateRoleCache,
 } from "../../../lib/roles/cache_file.ts";
 import type { SsoInstance } from "../../../lib/settings/settings.ts";
+import { sampleCache } from "./_fixtures.ts";
 
 const fixture = new URL("../../testdata/cache/reference_v4.json", import.meta.url);
 
@@ -281,4 +282,21 @@ Deno.test("concurrent saves from separate processes both survive", async () => {
   const cache = await readRoleCache(file);
   assert.equal(Object.keys(cache.sso).length, 20);
   await Deno.remove(file.dir, { recursive: true });
+});
+
+Deno.test("expiredReason() counts a section of another StartUrl as missing", () => {
+  const cache = sampleCache();
+  cache.version = 4;
+  cache.sso.Default!.lastUpdate = 1;
+  const inputs = { instance: "Default", cacheRefreshHours: 0, nowMs: 0 };
+  const section = cache.sso.Default!;
+  const identity = { startUrl: section.startUrl, ssoRegion: section.ssoRegion };
+  assert.equal(expiredReason(cache, { ...inputs, identity }), undefined);
+  assert.equal(
+    expiredReason(cache, {
+      ...inputs,
+      identity: { ...identity, startUrl: "https://b.awsapps.com/start" },
+    }),
+    "local cache has roles of another StartUrl or SSORegion for SSO instance 'Default'",
+  );
 });

@@ -126,3 +126,34 @@ Deno.test("buildRoleSet() uses the profile names stored by the last refresh whil
     "a template reading volatile fields is always rendered",
   );
 });
+
+Deno.test("buildRoleSet() treats a section of another StartUrl or SSORegion as no cache", () => {
+  const build = (instance: ReturnType<typeof plainInstance>, cache = sampleCache()) =>
+    buildRoleSet(cache, { instance, profileFormat: FRIENDLY_PROFILE_FORMAT, nowMs: NOW });
+  const same = plainInstance();
+  assert.equal(build(same).roles.length, 5);
+  assert.equal(build({ ...same, startUrl: same.startUrl + "/" }).roles.length, 5);
+  assert.equal(build({ ...same, startUrl: "https://other.awsapps.com/start" }).roles.length, 0);
+  assert.equal(build({ ...same, ssoRegion: "eu-west-1" }).roles.length, 0);
+  // A section without StartUrl (not one the reference writes) is not trusted either.
+  const bare = sampleCache();
+  bare.sso.Default!.startUrl = "";
+  assert.equal(build(same, bare).roles.length, 0);
+});
+
+Deno.test("buildRoleSet() leaves profile names empty when ProfileFormat fails, and says why", () => {
+  for (const profileFormat of ["{{ .AccountName ", "{{ .NoSuchField }}"]) {
+    const set = buildRoleSet(sampleCache(), {
+      instance: plainInstance(),
+      profileFormat,
+      nowMs: NOW,
+    });
+    assert.equal(set.roles.length, 5);
+    // Explicit Profile values still count; the others are empty.
+    assert.ok(set.roles.some((r) => r.ProfileName === ""), profileFormat);
+    assert.ok(set.profileError !== undefined);
+    assert.match(set.profileError.message, /^unable to generate ProfileName/);
+    assert.ok(!set.profileError.message.includes("\n"));
+    assert.equal(set.byProfile(""), undefined);
+  }
+});

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { loadSettings } from "../../../lib/settings/load_settings.ts";
 import { selectInstanceName } from "../../../lib/settings/select_instance.ts";
 import { ConfigError } from "../../../lib/errors.ts";
+import { assertSettingsUsable, instanceProblemKeys } from "../../../lib/settings/settings.ts";
 
 const dir = new URL("../../testdata/config/", import.meta.url);
 const opts = { file: "config.yaml", configDir: "/cfg", home: "/home/me", remoteSession: false };
@@ -128,17 +129,6 @@ Deno.test("loadSettings() reports a tab used for indentation with its line", asy
 
 const cases: [string, string, RegExp][] = [
   ["wrong type", base + "AutoLogin: maybe\n", /:5:12: AutoLogin must be true or false/],
-  ["unknown UrlAction", base + "UrlAction: launch\n", /:5:12: invalid UrlAction 'launch'/],
-  [
-    "missing StartUrl",
-    "SSOConfig:\n  Default:\n    SSORegion: us-east-1\n",
-    /:3:5: SSO instance 'Default' is missing StartUrl|:2:3: SSO instance 'Default' is missing StartUrl/,
-  ],
-  [
-    "missing SSORegion",
-    "SSOConfig:\n  Default:\n    StartUrl: https://x.awsapps.com/start\n",
-    /:2:3: SSO instance 'Default' is missing SSORegion/,
-  ],
   [
     "bad account id",
     base + "    Accounts:\n      12345678901234:\n        Name: x\n",
@@ -153,7 +143,6 @@ const cases: [string, string, RegExp][] = [
   ["bad AuthWorkflow", base + "AuthWorkflow: magic\n", /invalid AuthWorkflow 'magic'/],
   ["no SSOConfig", "DefaultRegion: us-east-1\n", /SSOConfig is missing/],
   ["a list at the top", "- a\n- b\n", /top level must be a map/],
-  ["exec without a command", base + "UrlAction: exec\n", /UrlExecCommand needs at least 2 items/],
   [
     "exec mixed with a container action",
     base +
@@ -161,7 +150,6 @@ const cases: [string, string, RegExp][] = [
     /must not mix 'exec' with a Firefox container/,
   ],
   ["duplicate keys", base + "DefaultRegion: a\nDefaultRegion: b\n", /YAML syntax error: .*unique/i],
-  ["bad SecureStore", base + "SecureStore: vault\n", /invalid SecureStore 'vault'/],
 ];
 
 for (const [name, text, expected] of cases) {
@@ -179,4 +167,147 @@ Deno.test("selectInstanceName() honours --sso, then DefaultSSO, then a single in
   assert.ok("error" in bad && /'Nope' is not a valid AWS SSO instance/.test(bad.error));
   const single = load(base + "DefaultSSO: Other\n").settings;
   assert.deepEqual(selectInstanceName(single, undefined), { name: "Default" });
+});
+
+// Checked where the setting is used (reference §2.2 validates only exec vs container actions and
+// AuthWorkflow at load): the config loads, and the command using the setting gets the error.
+const deferred: [string, string, string, RegExp][] = [
+  [
+    "unknown UrlAction",
+    base + "UrlAction: launch\n",
+    "UrlAction",
+    /:5:12: invalid UrlAction 'launch'/,
+  ],
+  [
+    "unknown UrlAction (for logins of an instance without AuthUrlAction)",
+    base + "UrlAction: launch\n",
+    "SSOConfig.Default.AuthUrlAction",
+    /:5:12: invalid UrlAction 'launch'/,
+  ],
+  [
+    "unknown AuthUrlAction",
+    base + "    AuthUrlAction: nope\n",
+    "SSOConfig.Default.AuthUrlAction",
+    /:5:20: invalid AuthUrlAction 'nope'/,
+  ],
+  [
+    "missing StartUrl",
+    "SSOConfig:\n  Default:\n    SSORegion: us-east-1\n",
+    "SSOConfig.Default.StartUrl",
+    /:2:3: SSO instance 'Default' is missing StartUrl/,
+  ],
+  [
+    "a StartUrl that is not a URL",
+    "SSOConfig:\n  Default:\n    SSORegion: us-east-1\n    StartUrl: example\n",
+    "SSOConfig.Default.StartUrl",
+    /:4:15: StartUrl 'example' of SSO instance 'Default' is not a URL/,
+  ],
+  [
+    "missing SSORegion",
+    "SSOConfig:\n  Default:\n    StartUrl: https://x.awsapps.com/start\n",
+    "SSOConfig.Default.SSORegion",
+    /:2:3: SSO instance 'Default' is missing SSORegion/,
+  ],
+  [
+    "an SSORegion that is not a region name",
+    "SSOConfig:\n  Default:\n    StartUrl: https://x.awsapps.com/start\n    SSORegion: US East\n",
+    "SSOConfig.Default.SSORegion",
+    /:4:16: SSORegion 'US East' of SSO instance 'Default' is not an AWS region name/,
+  ],
+  [
+    "bad SecureStore",
+    base + "SecureStore: vault\n",
+    "SecureStore",
+    /:5:14: invalid SecureStore 'vault'/,
+  ],
+];
+
+for (const [name, text, key, expected] of deferred) {
+  Deno.test(`loadSettings() loads ${name} and reports it where ${key} is used`, () => {
+    const { settings } = load(text);
+    assert.throws(() => assertSettingsUsable(settings, key), (e) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, expected);
+      assert.ok(e.hints.length > 0);
+      return true;
+    });
+  });
+}
+
+Deno.test("loadSettings() loads exec and container URL actions without UrlExecCommand", () => {
+  for (
+    const yaml of [
+      "UrlAction: exec\n",
+      "UrlAction: open-url-in-container\n",
+      "FirefoxOpenUrlInContainer: true\n",
+    ]
+  ) {
+    const { settings } = load(base + yaml);
+    assert.deepEqual(settings.urlExecCommand, []);
+    assert.deepEqual(settings.problems, {}, yaml);
+  }
+  const { settings, warnings } = load(base + "FirefoxOpenUrlInContainer: true\n");
+  assert.equal(settings.urlAction, "open-url-in-container");
+  assert.equal(settings.configProfilesUrlAction, "open-url-in-container");
+  assert.match(warnings[0]!.message, /FirefoxOpenUrlInContainer is deprecated/);
+});
+
+Deno.test("loadSettings() migrates ConfigUrlAction into ConfigProfilesUrlAction", () => {
+  const { settings, warnings } = load(base + "ConfigUrlAction: open\nUrlAction: print\n");
+  assert.equal(settings.configProfilesUrlAction, "open");
+  assert.equal(settings.urlAction, "print");
+  assert.match(warnings[0]!.message, /ConfigUrlAction is deprecated/);
+  assert.equal(load(base + "ConfigUrlAction: clip\n").settings.configProfilesUrlAction, "clip");
+});
+
+Deno.test("loadSettings() loads every partition's SSORegion and warns on an unknown one", () => {
+  for (const region of ["eusc-de-east-1", "us-gov-west-1", "cn-northwest-1", "ap-southeast-7"]) {
+    const text =
+      `SSOConfig:\n  Default:\n    SSORegion: ${region}\n    StartUrl: https://x.awsapps.com/start\n`;
+    const { settings, warnings } = load(text);
+    assert.equal(settings.ssoConfig.Default!.ssoRegion, region);
+    assert.deepEqual(warnings, [], region);
+    assert.doesNotThrow(() => assertSettingsUsable(settings, ...instanceProblemKeys("Default")));
+  }
+  const { settings, warnings } = load(
+    "SSOConfig:\n  Default:\n    SSORegion: xx-mars-1\n    StartUrl: https://x.awsapps.com/start\n",
+  );
+  assert.equal(settings.ssoConfig.Default!.ssoRegion, "xx-mars-1");
+  assert.match(
+    warnings[0]!.message,
+    /:3:16: SSORegion 'xx-mars-1' is not a region this aws-sso knows/,
+  );
+  assert.deepEqual(settings.problems, {});
+});
+
+Deno.test("loadSettings() keeps another instance's broken StartUrl away from this one", () => {
+  const { settings } = load(
+    base + "  Other:\n    SSORegion: eu-west-1\n" + "DefaultSSO: Default\n",
+  );
+  assert.doesNotThrow(() => assertSettingsUsable(settings, ...instanceProblemKeys("Default")));
+  assert.throws(
+    () => assertSettingsUsable(settings, ...instanceProblemKeys("Other")),
+    /SSO instance 'Other' is missing StartUrl/,
+  );
+});
+
+Deno.test("loadSettings() ignores values the reference ignores, with a warning", () => {
+  const { settings, warnings } = load(
+    base + "MaxRetry: 0\nMaxBackoff: -1\nThreads: 0\nLogLevel: loud\nHistoryLimit: -3\n",
+  );
+  assert.equal(settings.maxRetry, 10);
+  assert.equal(settings.maxBackoff, 5);
+  assert.equal(settings.threads, 5);
+  assert.equal(settings.threadsConfigured, undefined);
+  assert.equal(settings.logLevel, "info");
+  assert.equal(settings.historyLimit, 10);
+  assert.deepEqual(
+    warnings.map((w) => w.message.replace(/^config\.yaml:\d+:\d+: /, "")),
+    [
+      "MaxBackoff -1 is not greater than 0; using the default",
+      "Threads 0 is not greater than 0; using the default",
+      "invalid LogLevel 'loud' is ignored: must be one of error, warn, info, debug, trace",
+      "HistoryLimit -3 is less than 0; using 10",
+    ],
+  );
 });
