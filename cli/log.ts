@@ -31,9 +31,22 @@ export class SecretRegistry {
   }
 }
 
-function formatValue(value: string | number | boolean): string {
+// C0 controls, DEL and C1 controls (U+009B is a CSI to many terminals).
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+
+/**
+ * A field value as the log shows it: bare when it is one plain word, else JSON-quoted with every
+ * control character escaped, so a value taken from a request or from AWS (a slot name, a path)
+ * can neither move the cursor, recolour the terminal nor forge a second log line.
+ */
+export function formatValue(value: string | number | boolean): string {
   const s = String(value);
-  return /^[^\s"=]*$/.test(s) && s !== "" ? s : JSON.stringify(s);
+  if (s !== "" && /^[^\s"=]*$/.test(s) && !CONTROL.test(s)) return s;
+  return JSON.stringify(s).replace(
+    new RegExp(CONTROL.source, "g"),
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 function callerLocation(): string {
