@@ -7,8 +7,8 @@
  * | Route | Answer |
  * |---|---|
  * | `GET /`, `GET /slot/<name>` | credentials `{AccessKeyId, Expiration, RoleArn, SecretAccessKey, Token}` |
- * | `PUT /`, `PUT /slot[/<name>]` | load (body: lib/ecs/load_request.ts; a slot is named by its ProfileName) |
- * | `DELETE /`, `DELETE /slot/<name>`, `DELETE /slot` | unload one slot; every named slot |
+ * | `PUT /`, `PUT /slot[/<name>]` (admin) | load (body: lib/ecs/load_request.ts; a slot is named by its ProfileName) |
+ * | `DELETE /`, `DELETE /slot/<name>`, `DELETE /slot` (admin) | unload one slot; every named slot |
  * | `GET /profile`, `GET /slot` | what the default slot / the named slots hold |
  * | `GET /healthcheck` | `{"status":"ok"}` or 503, no token needed, names no profile |
  * | `GET /healthcheck/slot/<name>` | the same for a named slot (token needed: it reveals what is loaded) |
