@@ -77,6 +77,8 @@ export const STORE_KEYS = {
   roleCredentials: (arn: string): string => `role-credentials:${arn}`,
   /** The ECS server's bearer token. */
   ecsBearerToken: "ecs-bearer-token",
+  /** The ECS server's admin credential (loading and unloading; never given to containers). */
+  ecsAdminToken: "ecs-admin-token",
   /** The ECS server's TLS private key (PEM). */
   ecsPrivateKey: "ecs-private-key",
   /** The ECS server's TLS certificate chain (PEM). */
@@ -365,6 +367,23 @@ export class SecureStore {
     fn: (current: string | undefined) => string | undefined | Promise<string | undefined>,
   ): Promise<string | undefined> {
     return this.#update(STORE_KEYS.ecsBearerToken, textCodec, fn);
+  }
+
+  /** The ECS server's admin credential, if stored. */
+  getEcsAdminToken(): Promise<string | undefined> {
+    return this.#get(STORE_KEYS.ecsAdminToken, textCodec);
+  }
+
+  /** Deletes the ECS server's admin credential. */
+  deleteEcsAdminToken(): Promise<boolean> {
+    return this.#delete(STORE_KEYS.ecsAdminToken);
+  }
+
+  /** Read-modify-write of the ECS admin credential (create one only if none exists yet). */
+  updateEcsAdminToken(
+    fn: (current: string | undefined) => string | undefined | Promise<string | undefined>,
+  ): Promise<string | undefined> {
+    return this.#update(STORE_KEYS.ecsAdminToken, textCodec, fn);
   }
 
   /** The ECS server's TLS private key (PEM), if stored. */

@@ -3,8 +3,8 @@
  * start|stop`) and its clients (`load`, `unload`, `list`, `profile`).
  *
  * Clients find the server through `--server host:port` / `AWS_SSO_ECS_SERVER` (default
- * localhost:4144) and send the bearer token stored in the SecureStore; they use https, trusting
- * the stored certificate, when one is stored.
+ * localhost:4144) and send the bearer token stored in the SecureStore (`load` and `unload` also
+ * the admin credential); they use https, trusting the stored certificate, when one is stored.
  *
  * @module
  */
@@ -25,9 +25,15 @@ function serverOption() {
   );
 }
 
-async function client(ctx: Context, cmd: CommandUnknownOpts, server: string | undefined) {
+/** A client; `admin` (load, unload) adds the admin credential the server wants for changes. */
+async function client(
+  ctx: Context,
+  cmd: CommandUnknownOpts,
+  server: string | undefined,
+  admin = false,
+) {
   const { ecsClient } = await import("../services/ecs.ts");
-  return await ecsClient(ctx, server, cmd.getOptionValueSource("server"));
+  return await ecsClient(ctx, server, cmd.getOptionValueSource("server"), { admin });
 }
 
 function profileTable(ctx: Context, rows: EcsProfileInfo[]): string {
@@ -60,7 +66,7 @@ function loadCommand(app: App): CommandUnknownOpts {
     .option("--sts-refresh", "fetch new role credentials even when cached ones are valid")
     .action(async (opts, cmd) => {
       const ctx = app.context(cmd);
-      const ecs = await client(ctx, cmd, opts.server);
+      const ecs = await client(ctx, cmd, opts.server, true);
       const [{ selectRole, roleCredentials }, { recordRoleUse }] = await Promise.all([
         import("../services/creds.ts"),
         import("../services/roles.ts"),
@@ -92,7 +98,7 @@ function unloadCommand(app: App): CommandUnknownOpts {
     .option("-p, --profile <name>", "empty the slot of this profile instead of the default slot")
     .action(async (opts, cmd) => {
       const ctx = app.context(cmd);
-      const ecs = await client(ctx, cmd, opts.server);
+      const ecs = await client(ctx, cmd, opts.server, true);
       const profile = opts.profile === undefined || opts.profile === "" ? undefined : opts.profile;
       await ecs.unload(profile);
       ctx.logger.info(

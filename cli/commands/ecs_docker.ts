@@ -5,7 +5,8 @@
  *
  * `start` needs the image locally, creates the container (port 4144 published on
  * `--bind-ip:--port`, running as the current user, restarted on failure up to 3 times), copies
- * the security file (bearer token, TLS key and certificate) into it without writing it to the
+ * the security file (bearer token, admin credential, TLS key and certificate) into it without
+ * writing it to the
  * host's disk (lib/ecs/docker_container.ts), starts it and, with `--default`, loads that profile
  * once the server answers. `stop` removes the container.
  *
@@ -23,7 +24,7 @@ import type { CommandResult } from "../../stores/backend.ts";
 import { DenoCommandRunner } from "../../stores/command_runner.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
-import { parsePort } from "./ecs_server.ts";
+import { bindIpOption, parsePort } from "./ecs_server.ts";
 
 /** How long `--default` waits for the containerised server to answer, then to serve the role. */
 const READY_TIMEOUT_MS = 30_000;
@@ -83,11 +84,10 @@ function startCommand(app: App): CommandUnknownOpts {
     .option("--disable-auth", "accept requests without the bearer token")
     .option("--disable-ssl", "serve plain http even when a TLS certificate is stored")
     .action(async (opts, cmd) => {
-      const ctx = app.context(cmd);
       const port = parsePort(opts.port);
       if (port === 0) throw new UsageError("invalid --port 0: choose the port to publish");
-      const bindIp = opts.bindIp.trim();
-      if (bindIp === "") throw new UsageError("invalid --bind-ip: it must not be empty");
+      const bindIp = bindIpOption(opts.bindIp);
+      const ctx = app.context(cmd);
       const d = await docker(ctx);
       const image = `${opts.image}:${opts.version}`;
       const inspect = await d.run(["image", "inspect", "--format", "{{.Id}}", image]);
@@ -102,10 +102,14 @@ function startCommand(app: App): CommandUnknownOpts {
       const preload = opts.default !== undefined && opts.default !== ""
         ? await defaultRole(ctx, opts.default)
         : undefined;
-      const { ecsBearerToken, ecsTlsMaterial } = await import("../services/ecs.ts");
+      const { ecsAdminToken, ecsBearerToken, ecsTlsMaterial } = await import(
+        "../services/ecs.ts"
+      );
       const token = opts.disableAuth === true
         ? undefined
         : (await ecsBearerToken(ctx, { create: true })).token;
+      // Even with --disable-auth: only aws-sso may load and unload.
+      const adminToken = await ecsAdminToken(ctx);
       const tls = opts.disableSsl === true ? {} : await ecsTlsMaterial(ctx);
       const uid = Deno.uid();
       const gid = Deno.gid();
@@ -125,7 +129,12 @@ function startCommand(app: App): CommandUnknownOpts {
       try {
         const { securityArchive } = await import("../../lib/ecs/docker_container.ts");
         const archive = securityArchive(
-          { bearerToken: token ?? "", certChain: tls.cert ?? "", privateKey: tls.key ?? "" },
+          {
+            bearerToken: token ?? "",
+            adminToken,
+            certChain: tls.cert ?? "",
+            privateKey: tls.key ?? "",
+          },
           user ?? { uid: 0, gid: 0 },
           Math.floor(ctx.clock.now() / 1000),
         );
@@ -170,7 +179,7 @@ async function loadDefault(ctx: Context, bindIp: string, port: number, preload: 
   const host = bindIp === "0.0.0.0" || bindIp === "::" ? "localhost" : bindIp;
   const server = `${host.includes(":") ? `[${host}]` : host}:${port}`;
   const { ecsClient } = await import("../services/ecs.ts");
-  const client = await ecsClient(ctx, server, "cli");
+  const client = await ecsClient(ctx, server, "cli", { admin: true });
   const until = async (ok: (status: number) => boolean, what: string) => {
     const deadline = ctx.clock.now() + READY_TIMEOUT_MS;
     for (;;) {

@@ -4,18 +4,22 @@
  *
  * - Auth is on by default: the bearer token comes from the SecureStore, and a random one is
  *   created and stored on first use (`aws-sso setup ecs auth` shows it). `--disable-auth` turns
- *   it off, with a warning.
+ *   it off, with a warning. The token only reads: loading and unloading need the admin
+ *   credential (also in the SecureStore, created on first use, never shown), which only the
+ *   aws-sso CLI sends — `--disable-auth` does not lift that.
  * - TLS when a certificate and key are stored (`setup ecs ssl`), unless `--disable-ssl`.
  * - Loaded slots are refreshed by the server itself through the same store, SSO token and
  *   per-role single-flight as `process` (lib/ecs/slot_store.ts).
  * - SIGINT / SIGTERM stop it gracefully: requests in flight finish, then it exits 0.
  *
  * `--docker` (hidden) is the mode inside the container `ecs docker start` creates: listen on
- * 0.0.0.0, read the token and TLS material from the security file, then delete it; no config.
+ * 0.0.0.0, read the token, admin credential and TLS material from the security file, then delete
+ * it; no config.
  *
  * @module
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
+import { parseBindIp } from "../../lib/ecs/bind_ip.ts";
 import { ECS_CONTAINER_SECURITY_FILE } from "../../lib/ecs/docker_container.ts";
 import type { EcsCredentialSource } from "../../lib/ecs/slot_store.ts";
 import { AwsSsoError, UsageError } from "../../lib/errors.ts";
@@ -39,7 +43,21 @@ function isLoopback(address: string): boolean {
   return a === "localhost" || a === "::1" || a === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(a);
 }
 
-/** Refreshes a slot's role through the run's secure store, SSO token and role provider. */
+/** The `--bind-ip` value, checked; a usage error names the option and what it accepts. */
+export function bindIpOption(value: string): string {
+  const ip = parseBindIp(value);
+  if (ip === undefined) {
+    throw new UsageError(
+      `invalid --bind-ip ${JSON.stringify(value)}: expected an IPv4 or IPv6 address or localhost`,
+    );
+  }
+  return ip;
+}
+
+/**
+ * Refreshes a slot's role through the run's secure store, SSO token and role provider. Only
+ * slots the admin credential loaded exist (lib/ecs/handler.ts), so only their roles are asked for.
+ */
 function credentialSource(ctx: Context): EcsCredentialSource {
   return {
     async credentials({ arn }) {
@@ -58,6 +76,7 @@ function credentialSource(ctx: Context): EcsCredentialSource {
 
 interface ServerSecrets {
   token?: string;
+  admin?: string;
   cert?: string;
   key?: string;
 }
@@ -90,15 +109,28 @@ async function dockerSecrets(ctx: Context): Promise<ServerSecrets> {
     ctx.logger.secret(v);
     return v;
   };
-  return { token: field("bearerToken"), cert: field("certChain"), key: field("privateKey") };
+  const admin = field("adminToken");
+  if (admin === undefined) {
+    ctx.logger.warn(
+      "The ECS security file holds no admin credential: nothing can be loaded into this server",
+      { hint: 'start the container with "aws-sso ecs docker start"' },
+    );
+  }
+  return {
+    token: field("bearerToken"),
+    admin,
+    cert: field("certChain"),
+    key: field("privateKey"),
+  };
 }
 
 async function storedSecrets(
   ctx: Context,
   opts: { disableAuth?: true; disableSsl?: true },
 ): Promise<ServerSecrets> {
-  const { ecsBearerToken, ecsTlsMaterial } = await import("../services/ecs.ts");
-  const out: ServerSecrets = {};
+  const { ecsAdminToken, ecsBearerToken, ecsTlsMaterial } = await import("../services/ecs.ts");
+  // Always, even with --disable-auth: only aws-sso may load and unload.
+  const out: ServerSecrets = { admin: await ecsAdminToken(ctx) };
   if (opts.disableAuth !== true) {
     const { token, created } = await ecsBearerToken(ctx, { create: true });
     out.token = token;
@@ -130,6 +162,10 @@ function logSecurity(ctx: Context, secrets: ServerSecrets, bindIp: string): void
       );
     }
   }
+  log.info(
+    "Loading and unloading need the admin credential that only the aws-sso CLI holds " +
+      '("aws-sso ecs load|unload" send it); the bearer token only reads',
+  );
   if (secrets.cert !== undefined) log.info("SSL/TLS: enabled");
   else log.info("SSL/TLS: disabled (use 'aws-sso setup ecs ssl' to enable it)");
 }
@@ -154,14 +190,14 @@ export function ecsServerCommand(app: App): CommandUnknownOpts {
     .option("--disable-ssl", "serve plain http even when a TLS certificate is stored")
     .addOption(new Option("--docker", "run inside the ecs docker container").hideHelp())
     .action(async (opts, cmd) => {
-      const ctx = app.context(cmd);
       const docker = opts.docker === true;
+      // The options are checked before anything is created (token, admin credential) or printed.
       const port = parsePort(
         opts.port,
         cmd.getOptionValueSource("port") === "env" ? "AWS_SSO_ECS_PORT" : "--port",
       );
-      const bindIp = docker ? "0.0.0.0" : opts.bindIp.trim();
-      if (bindIp === "") throw new UsageError("invalid --bind-ip: it must not be empty");
+      const bindIp = docker ? "0.0.0.0" : bindIpOption(opts.bindIp);
+      const ctx = app.context(cmd);
       const secrets = docker ? await dockerSecrets(ctx) : await storedSecrets(ctx, opts);
       if (docker && opts.disableAuth === true) secrets.token = undefined;
       if (docker && opts.disableSsl === true) {
@@ -192,6 +228,7 @@ export function ecsServerCommand(app: App): CommandUnknownOpts {
       const handler = new EcsHandler({
         slots,
         token: secrets.token,
+        adminToken: secrets.admin,
         clock: ctx.clock,
         logger: ctx.logger,
         loopbackOnly: isLoopback(bindIp),

@@ -8,6 +8,10 @@
  * command line is visible to other processes, so `--bearer-token -` reads it from stdin, and
  * `--bearer-token` alone asks for it on the terminal without echo.
  *
+ * The admin credential (loading and unloading slots) is never printed or set by hand: `--rotate`
+ * replaces it along with the token, and `--delete` deletes it too (the next `ecs server` or `ecs
+ * load` creates a new one).
+ *
  * @module
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
@@ -23,7 +27,7 @@ async function secureStore(ctx: Context) {
   return await secureStore(ctx);
 }
 
-const RESTART_NOTE = "a running ECS server keeps the token it started with until restarted";
+const RESTART_NOTE = "a running ECS server keeps the credentials it started with until restarted";
 
 /** The token from `--bearer-token [value]`: the value, stdin (`-`), or a prompt (no value). */
 async function tokenFromFlag(ctx: Context, value: string | true): Promise<string> {
@@ -60,10 +64,12 @@ function authCommand(app: App): CommandUnknownOpts {
       ).conflicts(["delete", "rotate"]),
     )
     .addOption(
-      new Option("-d, --delete", "delete the token (the next ecs server creates a new one)")
-        .conflicts(["rotate"]),
+      new Option(
+        "-d, --delete",
+        "delete the token and the admin credential (the next ecs server creates new ones)",
+      ).conflicts(["rotate"]),
     )
-    .option("--rotate", "replace the token with a new random one")
+    .option("--rotate", "replace the token and the admin credential with new random ones")
     .action(async (opts, cmd) => {
       const ctx = app.context(cmd);
       const store = await secureStore(ctx);
@@ -76,10 +82,11 @@ function authCommand(app: App): CommandUnknownOpts {
         return;
       }
       if (opts.delete === true) {
+        await store.deleteEcsAdminToken();
         const had = await store.deleteEcsBearerToken();
         ctx.logger.info(
           had
-            ? "Deleted the ECS bearer token; the next ecs server creates a new one (use " +
+            ? "Deleted the ECS bearer token and admin credential; the next ecs server creates new ones (use " +
               "--disable-auth to run without)"
             : "No ECS bearer token was stored",
         );
@@ -87,10 +94,14 @@ function authCommand(app: App): CommandUnknownOpts {
       }
       if (opts.rotate === true) {
         const token = newBearerToken();
+        const admin = newBearerToken();
         ctx.logger.secret(token);
+        ctx.logger.secret(admin);
         await store.putEcsBearerToken(token);
+        await store.updateEcsAdminToken(() => admin);
         ctx.logger.info(
-          `Stored a new random ECS bearer token; ${RESTART_NOTE}. Show it with "aws-sso setup ecs auth"`,
+          `Stored a new random ECS bearer token and admin credential; ${RESTART_NOTE}. Show the ` +
+            'token with "aws-sso setup ecs auth"',
         );
         return;
       }

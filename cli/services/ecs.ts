@@ -4,15 +4,22 @@
  *
  * ```ts
  * const { token, created } = await ecsBearerToken(ctx, { create: true }); // server: auth on by default
+ * const admin = await ecsAdminToken(ctx);                                // created on first use
  * const tls = await ecsTlsMaterial(ctx);                                 // { cert, key } or {}
- * const client = await ecsClient(ctx, opts.server, cmd.getOptionValueSource("server"));
+ * const client = await ecsClient(ctx, opts.server, cmd.getOptionValueSource("server"), {
+ *   admin: true, // load / unload
+ * });
  * ```
+ *
+ * Two credentials, both in the SecureStore: the bearer token (what containers get; read-only on
+ * the server) and the admin credential (loading and unloading; only this CLI and the server it
+ * starts ever hold it).
  *
  * @module
  */
 import { newBearerToken } from "../../lib/ecs/bearer_token.ts";
 import { EcsClient, parseServerAddress, serverBaseUrl } from "../../lib/ecs/ecs_client.ts";
-import { UsageError } from "../../lib/errors.ts";
+import { AwsSsoError, UsageError } from "../../lib/errors.ts";
 import type { SecureStore } from "../../lib/secure_store.ts";
 import { ConfigNotFoundError, type Context } from "../context.ts";
 import { secureStore } from "./store.ts";
@@ -52,6 +59,20 @@ export async function ecsBearerToken(
   return { token, created };
 }
 
+/**
+ * The stored admin credential, generated and stored (under the store lock, so a server and a
+ * client starting together agree on one) when there is none.
+ */
+export async function ecsAdminToken(ctx: Context, store?: SecureStore): Promise<string> {
+  const s = store ?? await secureStore(ctx);
+  const admin = await s.updateEcsAdminToken((current) =>
+    current !== undefined && current !== "" ? current : newBearerToken()
+  );
+  // The update callback always returns a value, so the store always hands one back.
+  ctx.logger.secret(admin);
+  return admin!;
+}
+
 /** The server's TLS certificate chain and key (PEM), when both are stored. */
 export interface EcsTlsMaterial {
   /** Certificate chain (PEM). */
@@ -83,12 +104,14 @@ export async function ecsTlsMaterial(
 /**
  * A client for the server named by `--server` / `AWS_SSO_ECS_SERVER` (default
  * localhost:4144), with the stored bearer token and, when a certificate is stored, https that
- * trusts it. Works without a config file (then without token or TLS, with a warning).
+ * trusts it. Works without a config file (then without token or TLS, with a warning) — except
+ * with `admin` (load, unload), which needs the admin credential from the SecureStore.
  */
 export async function ecsClient(
   ctx: Context,
   server: string | undefined,
   source: string | undefined,
+  options: { admin?: boolean } = {},
 ): Promise<EcsClient> {
   const text = server === undefined || server === "" ? DEFAULT_ECS_SERVER : server;
   const address = parseServerAddress(text);
@@ -99,14 +122,23 @@ export async function ecsClient(
     });
   }
   let token: string | undefined;
+  let admin: string | undefined;
   let cert: string | undefined;
   try {
     const store = await secureStore(ctx);
     token = await store.getEcsBearerToken();
     ctx.logger.secret(token);
     cert = (await ecsTlsMaterial(ctx, store)).cert;
+    if (options.admin === true) admin = await ecsAdminToken(ctx, store);
   } catch (e) {
     if (!(e instanceof ConfigNotFoundError)) throw e;
+    if (options.admin === true) {
+      throw new AwsSsoError(
+        "Cannot load or unload ECS credentials without a config file: the admin credential " +
+          "the ECS server wants is kept in the SecureStore the config names",
+        { hints: ['run "aws-sso setup wizard" to create the config'], cause: e },
+      );
+    }
     ctx.logger.warn(
       "No config file, so no SecureStore: talking to the ECS server without a bearer token",
     );
@@ -126,6 +158,7 @@ export async function ecsClient(
   return new EcsClient({
     baseUrl: serverBaseUrl(address, cert !== undefined),
     token,
+    adminToken: admin,
     fetch: fetcher,
   });
 }

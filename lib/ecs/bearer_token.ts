@@ -1,18 +1,27 @@
 /**
- * The ECS server's bearer token (SPEC §2: auth on by default): generating a random one,
- * validating one the user chooses, and checking a request's `Authorization` header in constant
- * time.
+ * The ECS server's two credentials (SPEC §2: auth on by default), generated, validated and
+ * checked in constant time:
+ *
+ * - the bearer token, which containers send as `AWS_CONTAINER_AUTHORIZATION_TOKEN`: it only
+ *   reads what is loaded;
+ * - the admin credential, which only the aws-sso CLI holds and sends in the
+ *   {@link ECS_ADMIN_HEADER} header: loading, replacing and deleting slots need it, so a
+ *   container cannot make the server fetch credentials for a role the user did not load.
  *
  * ```ts
  * const token = newBearerToken();                        // 43 URL-safe characters, 256 bits
  * bearerTokenProblem("Bearer abc");                      // "token should not start with 'Bearer '"
  * await authorizationMatches(req.headers.get("authorization"), token);
+ * await adminCredentialMatches(req.headers.get(ECS_ADMIN_HEADER), admin);
  * ```
  *
  * @module
  */
 
 const encoder = new TextEncoder();
+
+/** The request header that carries the admin credential (loading and unloading slots). */
+export const ECS_ADMIN_HEADER = "x-aws-sso-admin";
 
 /**
  * A new random token: 32 random bytes, base64url without padding.
@@ -54,6 +63,14 @@ async function sha256(text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 }
 
+/** Compares `given` with `expected` by their SHA-256 digests, without an early exit. */
+async function digestsEqual(given: string | null | undefined, expected: string): Promise<boolean> {
+  const [a, b] = await Promise.all([sha256(given ?? ""), sha256(expected)]);
+  let diff = given === null || given === undefined ? 1 : 0;
+  for (let i = 0; i < b.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return diff === 0;
+}
+
 /**
  * True when the `Authorization` header value is exactly `Bearer <token>`. Both sides are hashed
  * first and the digests compared without an early exit, so the time taken reveals neither the
@@ -65,12 +82,26 @@ async function sha256(text: string): Promise<Uint8Array> {
  * await authorizationMatches(null, "s3cr3t"); // false
  * ```
  */
-export async function authorizationMatches(
+export function authorizationMatches(
   header: string | null | undefined,
   token: string,
 ): Promise<boolean> {
-  const [given, expected] = await Promise.all([sha256(header ?? ""), sha256(`Bearer ${token}`)]);
-  let diff = header === null || header === undefined ? 1 : 0;
-  for (let i = 0; i < expected.length; i++) diff |= (given[i] ?? 0) ^ (expected[i] ?? 0);
-  return diff === 0;
+  return digestsEqual(header, `Bearer ${token}`);
+}
+
+/**
+ * True when the {@link ECS_ADMIN_HEADER} value is exactly the admin credential (compared in
+ * constant time, as {@link authorizationMatches} does).
+ *
+ * @example
+ * ```ts
+ * await adminCredentialMatches("a-d-m-i-n", "a-d-m-i-n"); // true
+ * await adminCredentialMatches(undefined, "a-d-m-i-n"); // false
+ * ```
+ */
+export function adminCredentialMatches(
+  header: string | null | undefined,
+  admin: string,
+): Promise<boolean> {
+  return digestsEqual(header, admin);
 }

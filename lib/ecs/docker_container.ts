@@ -1,16 +1,17 @@
 /**
  * The ECS server in a Docker container (reference §12.3): the `docker create` arguments and the
  * security file the containerised server reads at start (`{"privateKey","certChain",
- * "bearerToken"}` at /app/.aws-sso/mnt/docker-ecs).
+ * "bearerToken","adminToken"}` at /app/.aws-sso/mnt/docker-ecs; the reference's server ignores
+ * `adminToken`).
  *
- * The reference writes that file, with the bearer token and TLS key in clear, into a host
+ * The reference writes that file, with the secrets in clear, into a host
  * directory it bind-mounts. Here it never touches the host's disk: it is packed into a tar
  * stream that `docker cp -a - <container>:/` copies straight into the created container before
  * it starts.
  *
  * ```ts
  * const args = dockerCreateArgs({ image, version, bindIp: "127.0.0.1", port: 4144, user });
- * const tar = securityArchive({ privateKey, certChain, bearerToken }, user, nowSec);
+ * const tar = securityArchive({ privateKey, certChain, bearerToken, adminToken }, user, nowSec);
  * ```
  *
  * @module
@@ -33,6 +34,8 @@ export interface EcsSecurity {
   certChain: string;
   /** Bearer token. */
   bearerToken: string;
+  /** Admin credential (loading and unloading; the reference's server ignores it). */
+  adminToken: string;
 }
 
 /** A numeric owner (the host user the container runs as). */
@@ -136,7 +139,11 @@ function tarHeader(
  *
  * @example
  * ```ts
- * securityArchive({ privateKey: "", certChain: "", bearerToken: "t" }, { uid: 1000, gid: 1000 }, 0);
+ * securityArchive(
+ *   { privateKey: "", certChain: "", bearerToken: "t", adminToken: "a" },
+ *   { uid: 1000, gid: 1000 },
+ *   0,
+ * );
  * // Uint8Array: ustar headers and data, ending with two zero blocks
  * ```
  */
@@ -149,6 +156,7 @@ export function securityArchive(
     privateKey: security.privateKey,
     certChain: security.certChain,
     bearerToken: security.bearerToken,
+    adminToken: security.adminToken,
   }));
   const path = ECS_CONTAINER_SECURITY_FILE.slice(1);
   const dirs = ["app/.aws-sso/", "app/.aws-sso/mnt/"];

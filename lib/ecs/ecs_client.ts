@@ -1,6 +1,7 @@
 /**
  * The client side of the ECS server (reference §12.2): what `ecs load|unload|list|profile` and
- * `ecs docker start --default` send, with the bearer token when one is set.
+ * `ecs docker start --default` send, with the bearer token when one is set, and the admin
+ * credential on loads and unloads only.
  *
  * ```ts
  * const address = parseServerAddress("localhost:4144");      // undefined when invalid
@@ -14,7 +15,8 @@
 import type { RoleCredentials } from "../creds/role_credentials.ts";
 import { AwsSsoError, errorMessage } from "../errors.ts";
 import { type BodyLimits, readResponseText } from "../http_body.ts";
-import type { EcsProfileInfo } from "./handler.ts";
+import { ADMIN_ONLY_MESSAGE, type EcsProfileInfo } from "./handler.ts";
+import { ECS_ADMIN_HEADER } from "./bearer_token.ts";
 import { encodeLoadRequest } from "./load_request.ts";
 
 /** A `host:port` the server listens on. */
@@ -75,6 +77,8 @@ export interface EcsClientOptions {
   baseUrl: string;
   /** The bearer token; undefined sends no Authorization header. */
   token?: string;
+  /** The admin credential, sent with every request but GET; undefined sends none. */
+  adminToken?: string;
   /** HTTP (with the server's certificate trusted when it uses TLS). */
   fetch: typeof fetch;
   /** Limits of response bodies (defaults: 16 MiB, 30 s between chunks). */
@@ -149,6 +153,9 @@ export class EcsClient {
   async #send(method: string, path: string, body?: string): Promise<Response> {
     const headers: Record<string, string> = {};
     if (this.#o.token !== undefined) headers.authorization = `Bearer ${this.#o.token}`;
+    if (method !== "GET" && this.#o.adminToken !== undefined) {
+      headers[ECS_ADMIN_HEADER] = this.#o.adminToken;
+    }
     if (body !== undefined) headers["content-type"] = "application/json";
     const url = this.#o.baseUrl + path;
     try {
@@ -198,6 +205,14 @@ export class EcsClient {
           ? 'the server wants a bearer token: run "aws-sso setup ecs auth" with the same SecureStore'
           : "the server has another bearer token: restart it, or set the same token with " +
             '"aws-sso setup ecs auth"',
+      );
+    }
+    if (res.status === 403 && detail === ADMIN_ONLY_MESSAGE) {
+      hints.push(
+        this.#o.adminToken === undefined
+          ? "loading and unloading need the admin credential aws-sso keeps in its SecureStore"
+          : "the server has another admin credential: restart it (it reads the SecureStore's " +
+            "at start)",
       );
     }
     if (res.status === 404) {

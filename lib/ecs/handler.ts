@@ -7,8 +7,8 @@
  * | Route | Answer |
  * |---|---|
  * | `GET /`, `GET /slot/<name>` | credentials `{AccessKeyId, Expiration, RoleArn, SecretAccessKey, Token}` |
- * | `PUT /`, `PUT /slot[/<name>]` | load (body: lib/ecs/load_request.ts; a slot is named by its ProfileName) |
- * | `DELETE /`, `DELETE /slot/<name>`, `DELETE /slot` | unload one slot; every named slot |
+ * | `PUT /`, `PUT /slot[/<name>]` (admin) | load (body: lib/ecs/load_request.ts; a slot is named by its ProfileName) |
+ * | `DELETE /`, `DELETE /slot/<name>`, `DELETE /slot` (admin) | unload one slot; every named slot |
  * | `GET /profile`, `GET /slot` | what the default slot / the named slots hold |
  * | `GET /healthcheck` | `{"status":"ok"}` or 503, no token needed, names no profile |
  * | `GET /healthcheck/slot/<name>` | the same for a named slot (token needed: it reveals what is loaded) |
@@ -16,13 +16,19 @@
  * Everything but `/healthcheck` needs `Authorization: Bearer <token>` when a token is set
  * (checked in constant time); errors are `{"code":"<status>","message":"<text>"}`.
  *
+ * Least privilege: the bearer token (what containers hold) only reads. Every method other than
+ * `GET` — loading, replacing, unloading — also needs the admin credential in the
+ * `x-aws-sso-admin` header (lib/ecs/bearer_token.ts), which only the aws-sso CLI holds; without
+ * it the answer is 403 before the body is read. Since the server refreshes the roles of loaded
+ * slots by itself, this is what keeps a container from making it fetch any other role.
+ *
  * @module
  */
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import { formatRfc3339Utc } from "../time_format.ts";
 import { timeRemain } from "../time_remain.ts";
-import { authorizationMatches } from "./bearer_token.ts";
+import { adminCredentialMatches, authorizationMatches, ECS_ADMIN_HEADER } from "./bearer_token.ts";
 import { parseLoadRequest } from "./load_request.ts";
 import type { EcsSlot, EcsSlots } from "./slot_store.ts";
 
@@ -32,6 +38,11 @@ export interface EcsHandlerOptions {
   slots: EcsSlots;
   /** The bearer token clients must send; undefined turns authentication off. */
   token?: string;
+  /**
+   * The admin credential every request but `GET` must carry (in `x-aws-sso-admin`), even when
+   * `token` is undefined; undefined (or empty) refuses every load and unload.
+   */
+  adminToken?: string;
   /** Time source (Expires strings, request timing). */
   clock: Clock;
   /** Access log (INFO, one line per request, never a secret) and errors. */
@@ -78,6 +89,10 @@ function message(status: number, text: string): Response {
 const OK = () => message(200, "OK");
 const BAD_REQUEST = () => message(400, "Bad request");
 const FORBIDDEN = () => message(403, "Invalid authorization token");
+/** The 403 message for a change (PUT, DELETE, ...) without the admin credential. */
+export const ADMIN_ONLY_MESSAGE =
+  "Loading and unloading credentials need the aws-sso admin credential";
+const ADMIN_ONLY = () => message(403, ADMIN_ONLY_MESSAGE);
 const UNAVAILABLE = () => message(404, "Credentials unavailable");
 const EXPIRED = () => message(404, "Credentials expired");
 
@@ -132,6 +147,7 @@ export class EcsHandler {
   constructor(options: EcsHandlerOptions) {
     this.#o = options;
     if (options.token !== undefined) options.logger.secret(options.token);
+    if (options.adminToken !== undefined) options.logger.secret(options.adminToken);
   }
 
   /** True when requests need the bearer token. */
@@ -173,6 +189,13 @@ export class EcsHandler {
     return await authorizationMatches(req.headers.get("authorization"), token);
   }
 
+  /** True when the request carries the admin credential (never when none is set). */
+  async #admin(req: Request): Promise<boolean> {
+    const admin = this.#o.adminToken;
+    if (admin === undefined || admin === "") return false;
+    return await adminCredentialMatches(req.headers.get(ECS_ADMIN_HEADER), admin);
+  }
+
   async #route(req: Request, url: URL): Promise<Response> {
     // The request URL carries the Host header (HTTP/1.1) or :authority (HTTP/2).
     if (this.#o.loopbackOnly === true && !isLoopbackHost(url.hostname)) {
@@ -183,6 +206,12 @@ export class EcsHandler {
       return await this.#health(req, path);
     }
     if (!await this.#authorized(req)) return FORBIDDEN();
+    // Only GET reads; anything else (PUT, DELETE, and any other or oddly spelt method) is a
+    // change, allowed to the admin credential alone, whatever the path.
+    if (req.method !== "GET" && !await this.#admin(req)) {
+      await req.body?.cancel();
+      return ADMIN_ONLY();
+    }
     if (path === "/") return await this.#default(req);
     if (path === "/profile") return req.method === "GET" ? this.#profile() : BAD_REQUEST();
     if (path === "/slot" || path.startsWith("/slot/")) return await this.#slot(req, path);

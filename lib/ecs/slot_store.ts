@@ -93,8 +93,10 @@ interface Entry {
 
 const MINUTE = 60_000;
 
+// Slot and profile names come from requests: they go into log fields (which the logger escapes),
+// never into the message text.
 function label(name: string | undefined): string {
-  return name === undefined ? "the default slot" : `slot ${name}`;
+  return name === undefined ? "the default slot" : "a named slot";
 }
 
 /** The default slot and the named slots, refreshed through an {@link EcsCredentialSource}. */
@@ -296,6 +298,7 @@ export class EcsSlots {
         entry.nextRefreshAtMs = this.#nextAfterSuccess(entry.creds, now);
         if (changed) {
           this.#logger.info(`Refreshed the credentials of ${label(entry.name)}`, {
+            slot: entry.name,
             profile: entry.profileName,
             expiresInMinutes: Math.floor((entry.creds.expiration - now) / MINUTE),
           });
@@ -317,7 +320,7 @@ export class EcsSlots {
           `Cannot refresh the credentials of ${label(entry.name)}: ${
             (e as Error).message
           }${hints}; ${serving}; next try in ${Math.round(delay / 1000)} s`,
-          { profile: entry.profileName },
+          { slot: entry.name, profile: entry.profileName },
         );
       } finally {
         entry.refreshing = undefined;

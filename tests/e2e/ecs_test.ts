@@ -102,6 +102,21 @@ async function storedToken(home: string, emu: Emulator): Promise<string> {
   return r.stdout.trim();
 }
 
+/** The admin credential the CLI keeps in the test's json store (never printed by a command). */
+async function storedAdmin(home: string): Promise<string> {
+  const doc = JSON.parse(await Deno.readTextFile(`${home}/${CONFIG_DIR}/store.json`));
+  const admin = doc.Other?.["ecs-admin-token"];
+  assert.equal(typeof admin, "string", "the admin credential is in the SecureStore");
+  return admin;
+}
+
+/** The header `ecs load|unload` send the admin credential in. */
+const ADMIN_HEADER = "x-aws-sso-admin";
+
+/** No control characters but newline and tab (no ESC, CR, C1...): what a terminal may see. */
+// deno-lint-ignore no-control-regex
+const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+
 async function request(
   url: string,
   init: RequestInit & { token?: string } = {},
@@ -255,8 +270,21 @@ Deno.test({
       const keys = new Set(answers.map((a) => JSON.parse(a.body).AccessKeyId));
       assert.deepEqual(keys, new Set([sdk.accessKeyId]));
 
-      // DELETE /slot empties every named slot; GET / after DELETE / is a 404, not a crash.
-      assert.equal((await request(`${server.url}/slot`, { method: "DELETE", token })).status, 200);
+      // The container token only reads: DELETE /slot is refused and the slot stays.
+      assert.equal((await request(`${server.url}/slot`, { method: "DELETE", token })).status, 403);
+      assert.equal(JSON.parse((await request(`${server.url}/slot`, { token })).body).length, 1);
+      // With the admin credential, DELETE /slot empties every named slot; GET / after
+      // DELETE / is a 404, not a crash.
+      const admin = await storedAdmin(home);
+      assert.notEqual(admin, token);
+      assert.equal(
+        (await request(`${server.url}/slot`, {
+          method: "DELETE",
+          token,
+          headers: { [ADMIN_HEADER]: admin },
+        })).status,
+        200,
+      );
       assert.equal((await request(`${server.url}/slot`, { token })).body, "[]\n");
       r = await cli(home, emu, ["ecs", "list"], env);
       assert.equal(r.stdout, "No profiles are stored in any named slots.\n");
@@ -279,7 +307,7 @@ Deno.test({
       assert.equal(stopped.stdout, "");
       assert.match(stopped.stderr, /ECS server stopped/);
       assert.ok(portIsFree(server.port), "the port is released");
-      for (const secret of [token, ...emu.issuedSecrets()]) {
+      for (const secret of [token, admin, ...emu.issuedSecrets()]) {
         assert.ok(!stopped.stderr.includes(secret), "no secret in the server's log");
       }
     } finally {
@@ -310,8 +338,10 @@ Deno.test({
       );
       const c = got.roleCredentials!;
       const before = emu.counters.GetRoleCredentials ?? 0;
+      // Auth is off, but loading still needs the admin credential ecs load would send.
       const put = await request(`${server.url}/`, {
         method: "PUT",
+        headers: { [ADMIN_HEADER]: await storedAdmin(home) },
         body: JSON.stringify({
           ProfileName: ADMIN_PROFILE,
           Creds: {
@@ -349,17 +379,27 @@ Deno.test({
       const id = await sts.send(new GetCallerIdentityCommand({}));
       assert.match(id.Arn ?? "", /AWSReservedSSO_AdministratorAccess_/);
 
-      // `ecs unload` needs no config file (the reference crashes there).
+      // Without a config file there is no SecureStore and so no admin credential: `ecs unload`
+      // says so (the reference crashes there) and the slot stays; with it, unload works.
       const bare = await tempHome();
       try {
         const r = await runCli(["ecs", "unload", "--server", `localhost:${server.port}`], {
           home: bare,
         });
-        assert.equal(r.code, 0, r.stderr);
-        assert.equal((await request(`${server.url}/`)).status, 404);
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /Cannot load or unload ECS credentials without a config file/);
+        assert.equal((await request(`${server.url}/`)).status, 200);
       } finally {
         await Deno.remove(bare, { recursive: true });
       }
+      const unloaded = await cli(home, emu, [
+        "ecs",
+        "unload",
+        "--server",
+        `localhost:${server.port}`,
+      ]);
+      assert.equal(unloaded.code, 0, unloaded.stderr);
+      assert.equal((await request(`${server.url}/`)).status, 404);
       assert.equal((await server.stop("SIGINT")).code, 0);
     } finally {
       await server.stop("SIGKILL");
@@ -443,12 +483,28 @@ Deno.test({
       assert.equal(r.code, 0, r.stderr);
       const rotated = await storedToken(home, emu);
       assert.match(rotated, /^[A-Za-z0-9_-]{43}$/);
+      // --rotate also replaces the admin credential, and never prints either.
+      const admin = await storedAdmin(home);
+      assert.match(admin, /^[A-Za-z0-9_-]{43}$/);
+      assert.notEqual(admin, rotated);
+      assert.ok(!r.stdout.includes(admin) && !r.stderr.includes(admin));
+      assert.ok(!r.stdout.includes(rotated) && !r.stderr.includes(rotated));
+      r = await cli(home, emu, ["setup", "ecs", "auth", "--rotate"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.notEqual(await storedAdmin(home), admin);
+      assert.equal((await cli(home, emu, ["setup", "ecs", "auth"])).stdout.includes(admin), false);
 
       r = await cli(home, emu, ["setup", "ecs", "auth", "--delete", "--rotate"]);
       assert.equal(r.code, 2);
       r = await cli(home, emu, ["setup", "ecs", "auth", "--delete"]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal((await cli(home, emu, ["setup", "ecs", "auth"])).code, 1);
+      const doc = JSON.parse(await Deno.readTextFile(`${home}/${CONFIG_DIR}/store.json`));
+      assert.equal(
+        doc.Other?.["ecs-admin-token"],
+        undefined,
+        "--delete drops the admin credential",
+      );
     } finally {
       await Deno.remove(home, { recursive: true });
     }
@@ -576,6 +632,227 @@ Deno.test({
       assert.equal(r.code, 1);
       assert.match(r.stderr, /Cannot reach the ECS server at http:\/\/127\.0\.0\.1:\d+/);
       assert.match(r.stderr, /hint: start it with "aws-sso ecs server"/);
+    } finally {
+      await Deno.remove(home, { recursive: true });
+    }
+  },
+});
+
+/** Sends one raw HTTP/1.1 request (any method spelling, any bytes) and returns the status. */
+async function rawRequest(port: number, head: string, body = ""): Promise<number> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    const bytes = new TextEncoder().encode(body);
+    await conn.write(
+      new TextEncoder().encode(
+        `${head}\r\nHost: 127.0.0.1:${port}\r\nContent-Length: ${bytes.length}\r\n` +
+          "Connection: close\r\n\r\n",
+      ),
+    );
+    await conn.write(bytes);
+    let text = "";
+    const buf = new Uint8Array(4096);
+    for (;;) {
+      const n = await conn.read(buf);
+      if (n === null) break;
+      text += new TextDecoder().decode(buf.subarray(0, n));
+      if (text.includes("\r\n")) break;
+    }
+    return Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? "0");
+  } finally {
+    conn.close();
+  }
+}
+
+/** A load body with made-up credentials for `roleName`, due for a refresh at once. */
+function forgedLoad(profile: string, roleName: string): string {
+  return JSON.stringify({
+    ProfileName: profile,
+    Creds: {
+      roleName,
+      accountId: 12345678901,
+      accessKeyId: "ASIAFORGEDFORGED0000",
+      secretAccessKey: "forged-secret-access-key-value",
+      sessionToken: "forged-session-token-value",
+      expiration: Date.now() + 19 * 60_000,
+      roleChaining: false,
+    },
+  });
+}
+
+Deno.test({
+  name:
+    "a container holding the bearer token cannot load, replace or unload, and the server never fetches a role it named",
+  ...E2E,
+  async fn() {
+    // 20-minute credentials: a slot loaded with them is refreshed by the server at once.
+    await using emu = await startEmulator({ credentialLifetimeSec: 20 * 60 });
+    const home = await cachedSession(emu);
+    const server = await startServer(home, emu);
+    const target = "GetRoleCredentials:012345678901/ReadOnlyAccess";
+    try {
+      const token = await storedToken(home, emu);
+      const forged = forgedLoad("forged", "ReadOnlyAccess");
+      const paths = ["/", "//", "/slot", "/slot/", "/slot/forged", "/slot/forged/", "/profile"];
+      const wrongAdmin: Record<string, string>[] = [
+        {},
+        { [ADMIN_HEADER]: token },
+        { [ADMIN_HEADER]: "" },
+      ];
+      for (const path of paths) {
+        for (const method of ["PUT", "POST", "PATCH", "patch", "DELETE", "OPTIONS", "HEAD"]) {
+          for (const headers of wrongAdmin) {
+            const r = await request(`${server.url}${path}`, {
+              method,
+              token,
+              headers,
+              body: method === "HEAD" ? undefined : forged,
+            });
+            assert.equal(r.status, 403, `${method} ${path} ${JSON.stringify(headers)}`);
+          }
+        }
+        // Methods spelt in lower or mixed case on the wire reach the server as they are.
+        for (const method of ["put", "PuT", "delete", "post"]) {
+          const status = await rawRequest(
+            server.port,
+            `${method} ${path} HTTP/1.1\r\nAuthorization: Bearer ${token}`,
+            forged,
+          );
+          assert.equal(status, 403, `${method} ${path}`);
+        }
+      }
+      // Paths that the URL parser folds into /slot, absolute-form targets.
+      for (
+        const target of [
+          "/healthcheck/../slot",
+          "/healthcheck/%2e%2e/slot/forged",
+          `http://127.0.0.1:${server.port}/slot/forged`,
+        ]
+      ) {
+        const status = await rawRequest(
+          server.port,
+          `PUT ${target} HTTP/1.1\r\nAuthorization: Bearer ${token}`,
+          forged,
+        );
+        assert.equal(status, 403, target);
+      }
+      // Reads of what the attacker named find nothing, and start nothing.
+      assert.equal((await request(`${server.url}/slot/forged`, { token })).status, 404);
+      assert.equal((await request(`${server.url}/`, { token })).status, 404);
+      assert.equal((await request(`${server.url}/slot`, { token })).body, "[]\n");
+
+      // The user loads a role through the CLI: the server refreshes that one by itself.
+      const env = { AWS_SSO_ECS_SERVER: `127.0.0.1:${server.port}` };
+      const r = await cli(home, emu, ["ecs", "load", "--profile", ADMIN_PROFILE], env);
+      assert.equal(r.code, 0, r.stderr);
+      const deadline = Date.now() + 20_000;
+      while (!/Refreshed the credentials of the default slot/.test(server.stderr())) {
+        assert.ok(Date.now() < deadline, `no refresh:\n${server.stderr()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // Past the server's next refresh tick (15 s) too.
+      await new Promise((r) => setTimeout(r, 16_000));
+      const counters = emu.counters;
+      assert.ok((counters["GetRoleCredentials:012345678901/AdministratorAccess"] ?? 0) >= 2);
+      assert.equal(counters[target], undefined, "no GetRoleCredentials for the forged role");
+      assert.match(
+        JSON.parse((await request(`${server.url}/`, { token })).body).RoleArn,
+        /:role\/AdministratorAccess$/,
+      );
+      assert.equal((await request(`${server.url}/slot`, { token })).body, "[]\n");
+      // The user can still unload.
+      assert.equal((await cli(home, emu, ["ecs", "unload"], env)).code, 0);
+      assert.equal((await request(`${server.url}/`, { token })).status, 404);
+      assert.equal((await server.stop("SIGTERM")).code, 0);
+    } finally {
+      await server.stop("SIGKILL");
+      await Deno.remove(home, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "ecs server's log escapes ESC, CR and LF from request-supplied names",
+  ...E2E,
+  async fn() {
+    await using emu = await startEmulator();
+    const home = await cachedSession(emu);
+    const server = await startServer(home, emu);
+    try {
+      const token = await storedToken(home, emu);
+      const evil = "\x1b[2J\r\nINFO forged line\x07\u009b31m";
+      const encoded = encodeURIComponent(evil);
+      assert.equal((await request(`${server.url}/slot/${encoded}`, { token })).status, 404);
+      assert.equal(
+        (await request(`${server.url}/slot/${encoded}`, { method: "DELETE", token })).status,
+        403,
+      );
+      // Raw bytes in the request line: answered (or refused by the HTTP parser), never echoed.
+      await rawRequest(
+        server.port,
+        `GET /slot/\x1b[2J\x07x HTTP/1.1\r\nAuthorization: Bearer ${token}`,
+      )
+        .catch(() => 0);
+      // A name the server logs after decoding it: a slot loaded with it, then refreshed.
+      const put = await request(`${server.url}/slot`, {
+        method: "PUT",
+        token,
+        headers: { [ADMIN_HEADER]: await storedAdmin(home) },
+        body: forgedLoad(evil, "ReadOnlyAccess"),
+      });
+      assert.equal(put.status, 200, put.body);
+      const deadline = Date.now() + 20_000;
+      while (!/Refreshed the credentials of a named slot/.test(server.stderr())) {
+        assert.ok(Date.now() < deadline, `no refresh:\n${server.stderr()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const { stderr } = await server.stop("SIGTERM");
+      assert.ok(!RAW_CONTROL.test(stderr), JSON.stringify(stderr));
+      assert.ok(!stderr.split("\n").some((l) => l.startsWith("INFO forged")));
+      assert.match(
+        stderr,
+        /Refreshed the credentials of a named slot slot="\\u001b\[2J\\r\\nINFO forged line\\u0007\\u009b31m"/,
+      );
+      assert.match(stderr, /method=GET url=\/slot\/%1B%5B2J%0D%0AINFO%20forged/);
+    } finally {
+      await server.stop("SIGKILL");
+      await Deno.remove(home, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "ecs server and ecs docker start refuse a bad --bind-ip before creating or printing anything",
+  ...E2E,
+  async fn() {
+    await using emu = await startEmulator();
+    const home = await credsSession(emu);
+    const storeFile = `${home}/${CONFIG_DIR}/store.json`;
+    try {
+      const before = await Deno.readTextFile(storeFile);
+      const listing = async () => {
+        const names: string[] = [];
+        for await (const e of Deno.readDir(`${home}/${CONFIG_DIR}`)) names.push(e.name);
+        return names.sort();
+      };
+      const files = await listing();
+      for (const bad of ["nope", "256.1.1.1", "127.0.0.1:80", "::1::", "\x1b[31m"]) {
+        for (const args of [["ecs", "server"], ["ecs", "docker", "start"]]) {
+          const r = await cli(home, emu, [...args, "--bind-ip", bad]);
+          assert.equal(r.code, 2, `${args.join(" ")} ${bad}: ${r.stderr}`);
+          assert.equal(r.stdout, "");
+          const lines = r.stderr.split("\n").filter((l) => l !== "");
+          assert.equal(lines.length, 1, r.stderr);
+          assert.match(
+            lines[0]!,
+            /invalid --bind-ip .*: expected an IPv4 or IPv6 address or localhost/,
+          );
+          assert.ok(!RAW_CONTROL.test(r.stderr));
+        }
+      }
+      assert.equal(await Deno.readTextFile(storeFile), before, "no token or admin credential");
+      assert.deepEqual(await listing(), files);
     } finally {
       await Deno.remove(home, { recursive: true });
     }

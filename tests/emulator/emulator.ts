@@ -54,7 +54,10 @@ export interface Emulator {
   readonly region: string;
   /** `AWS_ENDPOINT_URL_SSO`, `_SSO_OIDC`, `_STS` and `_SIGNIN`, all pointing here. */
   readonly env: Record<string, string>;
-  /** A snapshot of the per-operation request counters. */
+  /**
+   * A snapshot of the per-operation request counters, plus
+   * `GetRoleCredentials:<account id>/<role name>` per role asked for.
+   */
   readonly counters: Record<string, number>;
   /** Sets every counter back to zero. */
   resetCounters(): void;

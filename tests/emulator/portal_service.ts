@@ -48,6 +48,12 @@ export class PortalService {
       case "GET /assignment/roles":
         return this.#guard(req, "ListAccountRoles", () => this.#listAccountRoles(url));
       case "GET /federation/credentials":
+        // Also counted per role, so a test can prove a role was never asked for.
+        this.state.count(
+          `GetRoleCredentials:${url.searchParams.get("account_id")}/${
+            url.searchParams.get("role_name")
+          }`,
+        );
         return this.#guard(req, "GetRoleCredentials", () => this.#getRoleCredentials(url));
       case "POST /logout":
         return this.#guard(req, "Logout", (token) => {

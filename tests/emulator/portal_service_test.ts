@@ -108,6 +108,8 @@ Deno.test("GetRoleCredentials returns credentials expiring in epoch milliseconds
   assert.ok(Math.abs(c.expiration! - expected) < 5_000, String(c.expiration));
   const secrets = emu.issuedSecrets();
   assert.ok(secrets.includes(c.secretAccessKey!) && secrets.includes(c.sessionToken!));
+  assert.equal(emu.counters["GetRoleCredentials:012345678901/AdministratorAccess"], 1);
+  assert.equal(emu.counters["GetRoleCredentials:012345678901/ReadOnlyAccess"], undefined);
 });
 
 Deno.test("GetRoleCredentials for a role the user lacks answers 403 ForbiddenException", async () => {

@@ -54,7 +54,12 @@ Deno.test("dockerCreateArgs() brackets IPv6 addresses and passes a debug level o
 Deno.test("securityArchive() is a tar that extracts to the security file with owner-only modes", async () => {
   const dir = await Deno.makeTempDir({ prefix: "aws-sso-ecs-tar-" });
   try {
-    const secret = { privateKey: "KEY\n", certChain: "CERT\n", bearerToken: 'tok"en' };
+    const secret = {
+      privateKey: "KEY\n",
+      certChain: "CERT\n",
+      bearerToken: 'tok"en',
+      adminToken: "adm1n-cred",
+    };
     const uid = Deno.uid() ?? 0;
     const gid = Deno.gid() ?? 0;
     const tar = securityArchive(secret, { uid, gid }, 1_700_000_000);

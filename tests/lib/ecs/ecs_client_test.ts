@@ -11,6 +11,7 @@ import { AwsSsoError } from "../../../lib/errors.ts";
 import { creds, MIN, recordingLogger } from "./_fakes.ts";
 
 const TOKEN = "client-test-token-123";
+const ADMIN = "client-test-admin-456";
 const realClock = {
   now: () => Date.now(),
   sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
@@ -47,7 +48,14 @@ async function withServer(
 ) {
   const logger = recordingLogger();
   const slots = new EcsSlots({ clock: realClock, logger });
-  const handler = new EcsHandler({ slots, token, clock: realClock, logger, loopbackOnly: true });
+  const handler = new EcsHandler({
+    slots,
+    token,
+    adminToken: ADMIN,
+    clock: realClock,
+    logger,
+    loopbackOnly: true,
+  });
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     (req) => handler.handle(req),
@@ -61,7 +69,7 @@ async function withServer(
 
 Deno.test("EcsClient loads, lists, reports and unloads slots on a real server", async () => {
   await withServer(TOKEN, async (baseUrl, slots) => {
-    const client = new EcsClient({ baseUrl, token: TOKEN, fetch });
+    const client = new EcsClient({ baseUrl, token: TOKEN, adminToken: ADMIN, fetch });
     assert.equal(await client.health(), 503);
     assert.equal(await client.profile(), undefined);
     const a = creds(realClock, 60 * MIN);
@@ -95,6 +103,35 @@ Deno.test("EcsClient reports a wrong or missing token as an HTTP error with a hi
         return true;
       });
     }
+  });
+});
+
+Deno.test("EcsClient without the right admin credential cannot load or unload, and says why", async () => {
+  await withServer(TOKEN, async (baseUrl, slots) => {
+    const a = creds(realClock, 60 * MIN);
+    for (const adminToken of [undefined, "wrong-admin-value"]) {
+      const client = new EcsClient({ baseUrl, token: TOKEN, adminToken, fetch });
+      for (
+        const attempt of [
+          () => client.load("prod:Admin", a, { slotted: false }),
+          () => client.load("prod:Admin", a, { slotted: true }),
+          () => client.unload(),
+          () => client.unload("prod:Admin"),
+        ]
+      ) {
+        await assert.rejects(attempt(), (e: unknown) => {
+          assert.ok(e instanceof EcsServerError);
+          assert.equal(e.status, 403);
+          assert.match(e.message, /need the aws-sso admin credential/);
+          assert.match(e.hints[0] ?? "", adminToken === undefined ? /SecureStore/ : /restart it/);
+          return true;
+        });
+      }
+      // Reads need only the token.
+      assert.deepEqual(await client.list(), []);
+    }
+    assert.equal(slots.peek(undefined).status, "missing");
+    assert.deepEqual(slots.named(), []);
   });
 });
 

@@ -71,7 +71,11 @@ Deno.test("EcsSlots refreshes a slot by itself once fewer than 20 minutes remain
   if (now.status !== "ok") return;
   assert.notEqual(now.slot.creds.accessKeyId, loaded.accessKeyId);
   assert.equal(now.slot.creds.expiration, clock.now() + 60 * MIN);
-  assert.ok(logger.lines.some((l) => l.startsWith("INFO Refreshed the credentials of slot s")));
+  assert.ok(
+    logger.lines.some((l) =>
+      l.startsWith("INFO Refreshed the credentials of a named slot slot=s ")
+    ),
+  );
 });
 
 Deno.test("EcsSlots refreshes at once when loaded credentials are already inside 20 minutes", async () => {
