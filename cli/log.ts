@@ -33,8 +33,13 @@ export class SecretRegistry {
   }
 }
 
+/**
+ * A field value as the log shows it (already escaped by safeText): bare when it is one plain word,
+ * else in double quotes with its quotes escaped (not JSON: that would double the backslashes of
+ * safeText's escapes).
+ */
 function formatValue(s: string): string {
-  return /^[^\s"=]*$/.test(s) && s !== "" ? s : JSON.stringify(s);
+  return /^[^\s"=]*$/.test(s) && s !== "" ? s : `"${s.replaceAll('"', '\\"')}"`;
 }
 
 function callerLocation(): string {

@@ -349,20 +349,23 @@ const ROWS: Row[] = [
       assert.match(r.stdout, /^Field +\| Description/);
     },
   },
-  // -S / --sso and $AWS_SSO pick the instance (Work has no roles cached yet).
+  // -S / --sso and $AWS_SSO pick the instance (Work has no roles cached and no session yet, so
+  // list says to log in to it).
   {
     line: "aws-sso -S Work list",
     expect(r) {
-      assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /^List of AWS roles for SSO Instance: Work/);
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal(r.stdout, "");
+      assert.match(r.stderr, /no roles are cached for SSO instance 'Work'/);
+      assert.match(r.stderr, /aws-sso login --sso Work/);
     },
   },
   {
     line: "aws-sso list",
     env: () => ({ AWS_SSO: "Work" }),
     expect(r) {
-      assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /^List of AWS roles for SSO Instance: Work/);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /no roles are cached for SSO instance 'Work'/);
     },
   },
   {

@@ -811,7 +811,7 @@ Deno.test({
       assert.ok(!stderr.split("\n").some((l) => l.startsWith("INFO forged")));
       assert.match(
         stderr,
-        /Refreshed the credentials of a named slot slot="\\u001b\[2J\\r\\nINFO forged line\\u0007\\u009b31m"/,
+        /Refreshed the credentials of a named slot slot="\\x1b\[2J\\r\\nINFO forged line\\x07\\x9b31m"/,
       );
       assert.match(stderr, /method=GET url=\/slot\/%1B%5B2J%0D%0AINFO%20forged/);
     } finally {

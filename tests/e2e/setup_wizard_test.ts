@@ -111,9 +111,9 @@ Deno.test({
       await w.answer("https://corp.awsapps.com/start (ap-south-1)", "Enter");
       await w.answer("ProfileFormat", "Enter");
       await w.answer("UrlAction", "Enter");
-      // Then `list` runs with the new config.
-      await w.answer("List of AWS roles for SSO Instance: Default");
-      assert.equal(await w.status(), 0, await w.screen());
+      // Then `list` runs with the new config: nothing cached and no session yet.
+      await w.answer('run "aws-sso login"');
+      assert.equal(await w.status(), 1, await w.screen());
       const settings = load(home, await Deno.readTextFile(`${home}/${CONFIG}`));
       assert.equal(settings.ssoConfig.Default?.startUrl, "https://corp.awsapps.com/start");
       assert.equal(settings.ssoConfig.Default?.ssoRegion, "ap-south-1");
