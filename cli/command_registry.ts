@@ -89,5 +89,7 @@ export function commandsFor(argv: readonly string[]): readonly CommandEntry[] {
     const entry = COMMANDS.find((c) => c.name === word);
     return entry === undefined ? COMMANDS : [entry];
   }
-  return COMMANDS.filter((c) => c.name === "list");
+  // `aws-sso --version` with no command prints what `aws-sso version` prints.
+  const fallback = argv.includes("--version") ? "version" : "list";
+  return COMMANDS.filter((c) => c.name === fallback);
 }

@@ -14,6 +14,7 @@ import type { Output } from "./output.ts";
 import { COMMANDS, commandsFor } from "./command_registry.ts";
 
 const LIST_MODULE = "./commands/list.ts";
+const VERSION_MODULE = "./commands/version.ts";
 
 /** What commands get from the application: a Context for the invoked command, and the exit code. */
 export interface App {
@@ -165,6 +166,7 @@ export async function buildProgram(
       '\nRun "aws-sso <command> --help" for a command\'s options. Docs: README.md',
     );
   for (const opt of globalOptions(true)) program.addOption(opt);
+  program.option("--version", 'print the version (as "aws-sso version")');
 
   // Only the invoked command's module graph is loaded (see cli/command_registry.ts).
   const entries = argv === undefined ? COMMANDS : commandsFor(argv);
@@ -178,7 +180,12 @@ export async function buildProgram(
     program.addCommand(command);
   });
 
-  program.action(async (commandName) => {
+  program.action(async (commandName, opts) => {
+    if (opts.version === true && commandName === undefined) {
+      const version: { versionText(): string } = await import(VERSION_MODULE);
+      app.context(program as unknown as CommandUnknownOpts).output.out(version.versionText());
+      return;
+    }
     if (commandName !== undefined) {
       const names = COMMANDS.map((c) => c.name);
       const close = suggest(commandName, names);
