@@ -19,6 +19,8 @@ export interface CommandEntry {
   factory: string;
   /** Help heading, when not the default "Commands:". */
   helpGroup?: string;
+  /** Left out of help (debugging commands). */
+  hidden?: boolean;
 }
 
 const OLD_NAMES = "1.x command names (still work):";
@@ -41,6 +43,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "setup", module: "./commands/setup.ts", factory: "setupCommand" },
   { name: "doctor", module: "./commands/doctor.ts", factory: "doctorCommand" },
   { name: "ecs", module: "./commands/ecs.ts", factory: "ecsCommand" },
+  {
+    name: "list-sso-roles",
+    module: "./commands/list_sso_roles.ts",
+    factory: "listSsoRolesCommand",
+    hidden: true,
+  },
   {
     name: "config",
     module: "./commands/setup_profiles.ts",

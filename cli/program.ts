@@ -177,7 +177,7 @@ export async function buildProgram(
     const factory = modules[i]![entry.factory] as (app: App) => CommandUnknownOpts;
     const command = factory(app);
     if (entry.helpGroup !== undefined) command.helpGroup(entry.helpGroup);
-    program.addCommand(command);
+    program.addCommand(command, { hidden: entry.hidden === true });
   });
 
   program.action(async (commandName, opts) => {
