@@ -181,7 +181,7 @@ export async function buildProgram(
   });
 
   program.action(async (commandName, opts) => {
-    if (opts.version === true && commandName === undefined) {
+    if ((opts as { version?: boolean }).version === true && commandName === undefined) {
       const version: { versionText(): string } = await import(VERSION_MODULE);
       app.context(program as unknown as CommandUnknownOpts).output.out(version.versionText());
       return;
