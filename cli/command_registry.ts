@@ -20,6 +20,8 @@ export interface CommandEntry {
   factory: string;
   /** Help heading, when not the default "Commands:". */
   helpGroup?: string;
+  /** Left out of help (debugging commands). */
+  hidden?: boolean;
 }
 
 const OLD_NAMES = "1.x command names (still work):";
@@ -42,6 +44,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "setup", module: "./commands/setup.ts", factory: "setupCommand" },
   { name: "doctor", module: "./commands/doctor.ts", factory: "doctorCommand" },
   { name: "ecs", module: "./commands/ecs.ts", factory: "ecsCommand" },
+  {
+    name: "list-sso-roles",
+    module: "./commands/list_sso_roles.ts",
+    factory: "listSsoRolesCommand",
+    hidden: true,
+  },
   {
     name: "config",
     module: "./commands/setup_profiles.ts",
@@ -77,5 +85,7 @@ export function commandsFor(argv: readonly string[]): readonly CommandEntry[] {
     const entry = COMMANDS.find((c) => c.name === word);
     return entry === undefined ? COMMANDS : [entry];
   }
-  return COMMANDS.filter((c) => c.name === "list");
+  // `aws-sso --version` with no command prints what `aws-sso version` prints.
+  const fallback = argv.includes("--version") ? "version" : "list";
+  return COMMANDS.filter((c) => c.name === fallback);
 }

@@ -15,6 +15,7 @@ import { COMMANDS, commandsFor } from "./command_registry.ts";
 import { GLOBAL_OPTIONS, type GlobalOptionSpec, optionFlags } from "./global_options.ts";
 
 const LIST_MODULE = "./commands/list.ts";
+const VERSION_MODULE = "./commands/version.ts";
 
 /** What commands get from the application: a Context for the invoked command, and the exit code. */
 export interface App {
@@ -149,6 +150,7 @@ export async function buildProgram(
       '\nRun "aws-sso <command> --help" for a command\'s options. Docs: README.md',
     );
   for (const opt of globalOptions(true)) program.addOption(opt);
+  program.option("--version", 'print the version (as "aws-sso version")');
 
   // Only the invoked command's module graph is loaded (see cli/command_registry.ts).
   const entries = argv === undefined ? COMMANDS : commandsFor(argv);
@@ -159,10 +161,15 @@ export async function buildProgram(
     const factory = modules[i]![entry.factory] as (app: App) => CommandUnknownOpts;
     const command = factory(app);
     if (entry.helpGroup !== undefined) command.helpGroup(entry.helpGroup);
-    program.addCommand(command);
+    program.addCommand(command, { hidden: entry.hidden === true });
   });
 
-  program.action(async (commandName) => {
+  program.action(async (commandName, opts) => {
+    if ((opts as { version?: boolean }).version === true && commandName === undefined) {
+      const version: { versionText(): string } = await import(VERSION_MODULE);
+      app.context(program as unknown as CommandUnknownOpts).output.out(version.versionText());
+      return;
+    }
     if (commandName !== undefined) {
       const names = COMMANDS.map((c) => c.name);
       const close = suggest(commandName, names);

@@ -6,6 +6,9 @@
  * `<ConfigDir>/storage.lock` and re-reads the key it changes, so parallel processes never lose
  * each other's updates (SPEC §2). Reads take no lock: backends replace values atomically.
  * Every secret read or written is registered with the logger so that no log line can show it.
+ * Times are written as the reference writes them (`expiresAt`, `clientSecretExpiresAt`: Unix
+ * seconds as JSON integers), so a `json` store.json is readable by both tools; RFC3339 text
+ * written by earlier versions is still read.
  *
  * @module
  */
@@ -33,7 +36,11 @@ export interface ClientRegistration {
   grantTypes?: string[];
 }
 
-/** An SSO access token, stored under `token-response:<Instance>` (reference §4.5). */
+/**
+ * An SSO access token, stored under `token-response:<Instance>` (reference §4.5). In memory
+ * `expiresAt` is RFC3339 text; stored, it is Unix seconds as the reference writes it (see
+ * {@link SecureStore}).
+ */
 export interface SsoToken {
   /** The bearer token for the portal API. */
   accessToken: string;
@@ -142,6 +149,15 @@ function expiryText(v: unknown): string | undefined {
   return typeof v === "string" && !Number.isNaN(Date.parse(v)) ? v : undefined;
 }
 
+/** Epoch seconds from a number, a numeric string or RFC3339 text (other writers' forms). */
+function epochSeconds(o: Record<string, unknown>, key: string): number | undefined {
+  const n = num(o, key);
+  if (n !== undefined) return n;
+  const v = o[key];
+  const at = typeof v === "string" ? Date.parse(v) : NaN;
+  return Number.isNaN(at) ? undefined : Math.floor(at / 1000);
+}
+
 /** Drops undefined fields so stored JSON and returned values stay compact. */
 function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
@@ -161,15 +177,25 @@ const registrationCodec: Codec<ClientRegistration> = {
       clientId,
       clientSecret,
       clientIdIssuedAt: num(o, "clientIdIssuedAt") ?? 0,
-      clientSecretExpiresAt: num(o, "clientSecretExpiresAt") ?? 0,
+      clientSecretExpiresAt: epochSeconds(o, "clientSecretExpiresAt") ?? 0,
       authorizationEndpoint: str(o, "authorizationEndpoint"),
       tokenEndpoint: str(o, "tokenEndpoint"),
       grantTypes: grants,
     });
   },
-  encode: (v) => encoder.encode(JSON.stringify(compact(v))),
+  encode: (v) =>
+    encoder.encode(JSON.stringify(compact({
+      ...v,
+      clientIdIssuedAt: unixSeconds(v.clientIdIssuedAt),
+      clientSecretExpiresAt: unixSeconds(v.clientSecretExpiresAt),
+    }))),
   secrets: (v) => [v.clientSecret],
 };
+
+/** Epoch seconds as a JSON integer: the reference's Go structs declare these fields `int64`. */
+function unixSeconds(value: number): number {
+  return Math.trunc(value);
+}
 
 const tokenCodec: Codec<SsoToken> = {
   parse(bytes) {
@@ -187,7 +213,12 @@ const tokenCodec: Codec<SsoToken> = {
       tokenType: str(o, "tokenType"),
     });
   },
-  encode: (v) => encoder.encode(JSON.stringify(compact(v))),
+  encode(v) {
+    const at = Date.parse(v.expiresAt);
+    // Unparsable text is kept as is: parse() reads it back the same (and treats it as expired).
+    const expiresAt = Number.isNaN(at) ? v.expiresAt : unixSeconds(at / 1000);
+    return encoder.encode(JSON.stringify(compact({ ...v, expiresAt })));
+  },
   secrets: (v) => [v.accessToken, v.RefreshToken, v.IdToken],
 };
 

@@ -3,12 +3,13 @@
  * `~/.aws/credentials` INI sections, on stdout or into `--file` (mode 0600; replaced atomically,
  * through a symlink to its target as for `~/.aws/config`, or appended to with `--append`).
  *
- * Unlike the reference, `$AWS_SHARED_CREDENTIALS_FILE` does not redirect the output: a variable
- * set for other tools must not make this command overwrite that file.
+ * As in the reference, `$AWS_SHARED_CREDENTIALS_FILE` is the default of `--file` (so with it set,
+ * the sections replace that file unless `--append`), and `-p a,b` names two profiles, as does
+ * `-p a -p b`.
  *
  * @module
  */
-import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
+import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import { writeTarget, writeTextFileAtomic } from "../../lib/atomic_file.ts";
 import { formatCredentialsIni } from "../../lib/creds/credentials_ini.ts";
 import { AwsSsoError, ProfileNotFoundError, UsageError } from "../../lib/errors.ts";
@@ -40,15 +41,24 @@ async function appendPrivate(ctx: Context, path: string, text: string): Promise<
 export function credentialsCommand(app: App): CommandUnknownOpts {
   return new Command("credentials")
     .description("print role credentials as ~/.aws/credentials INI sections (or write a file)")
-    .requiredOption("-p, --profile <name...>", "profile name(s) of the role(s)")
-    .option("-f, --file <path>", "write to this file (mode 0600) instead of stdout")
+    .requiredOption(
+      "-p, --profile <name...>",
+      "profile name(s) of the role(s): -p a,b or -p a -p b",
+    )
+    .addOption(
+      new Option("-f, --file <path>", "write to this file (mode 0600) instead of stdout").env(
+        "AWS_SHARED_CREDENTIALS_FILE",
+      ),
+    )
     .option("-a, --append", "append to --file instead of replacing it")
     .action(async (opts, cmd) => {
       const ctx = app.context(cmd);
+      // An empty AWS_SHARED_CREDENTIALS_FILE names no file.
+      if (opts.file === "") opts.file = undefined;
       if (opts.append === true && opts.file === undefined) {
         throw new UsageError("--append needs --file");
       }
-      const profiles = opts.profile.filter((p) => p !== "");
+      const profiles = opts.profile.flatMap((p) => p.split(",")).filter((p) => p !== "");
       if (profiles.length === 0) throw new UsageError("no credentials to write: give --profile");
       const [{ roleCache }, { roleCredentials }] = await Promise.all([
         import("../services/roles.ts"),

@@ -25,13 +25,18 @@ import {
 
 function exportFormat(ctx: Context, given: string | undefined): ExportFormat {
   if (given !== undefined) return given as ExportFormat;
-  const { format, warning } = defaultExportFormat({
+  const format = defaultExportFormat({
     shell: ctx.env.SHELL,
     os: Deno.build.os,
     xonshVersion: ctx.env.XONSH_VERSION,
   });
-  if (warning !== undefined) ctx.logger.warn(warning);
-  return format;
+  if (format !== undefined) return format;
+  const shell = ctx.env.SHELL ?? "";
+  throw new AwsSsoError(
+    `${shell === "" ? "$SHELL is not set" : `unknown shell ${shell}`}: cannot tell which syntax ` +
+      `to print; choose one with --format ${EXPORT_FORMATS.join("|")}`,
+    { hints: ['e.g. eval "$(aws-sso eval --format bash -p <profile>)"'] },
+  );
 }
 
 async function configuredEnvVarTags(ctx: Context): Promise<string[]> {
@@ -59,14 +64,17 @@ export function evalCommand(app: App): CommandUnknownOpts {
     .option("-O, --overwrite-region", "set the region even if you set AWS_DEFAULT_REGION yourself")
     .option("-r, --refresh", "new statements for the role of $AWS_SSO_ROLE_ARN")
     .addOption(
-      new Option("--format <format>", "output syntax (default: from $SHELL)").choices(
+      new Option(
+        "--format <format>",
+        "output syntax (default: from $SHELL; required when $SHELL is unset or unknown)",
+      ).choices(
         EXPORT_FORMATS,
       ),
     )
     .action(async (opts, cmd) => {
       const ctx = app.context(cmd);
-      const format = exportFormat(ctx, opts.format);
       if (opts.clear === true) {
+        const format = exportFormat(ctx, opts.format);
         const vars = clearEnvVars(ctx.env, {
           noRegion: opts.region === false,
           envVarTags: await configuredEnvVarTags(ctx),
@@ -76,6 +84,7 @@ export function evalCommand(app: App): CommandUnknownOpts {
       }
       const awsProfile = awsProfileRequest(cmd);
       if (awsProfile !== undefined) {
+        const format = exportFormat(ctx, opts.format);
         const { vars } = await awsProfileEnvVars(ctx, awsProfile, {
           noRegion: opts.region === false,
           overwriteRegion: opts.overwriteRegion === true,
@@ -105,6 +114,8 @@ export function evalCommand(app: App): CommandUnknownOpts {
           "please specify --refresh, --clear, --profile, --arn, --account and --role, or --aws-profile",
         );
       }
+      // After the usage checks, before any AWS call.
+      const format = exportFormat(ctx, opts.format);
       const [{ selectRole, roleCredentials }, { roleEnvVars }] = await Promise.all([
         import("../services/creds.ts"),
         import("../services/env.ts"),

@@ -54,7 +54,7 @@ export async function runSetupCompletions(ctx: Context, flags: CompletionFlags):
       import("../services/self_command.ts"),
     ]);
     const shell = service.detectShell(ctx, flags.shell);
-    const self = selfCommand(ctx.paths.home);
+    const self = selfCommand(ctx.paths.home, undefined, ctx.env.AWS_SSO_LAUNCHER);
     ctx.output.out(completionSource(shell, { command: self.argv, fromSource: self.fromSource }));
     return;
   }

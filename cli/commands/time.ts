@@ -1,7 +1,8 @@
 /**
  * `aws-sso time` (reference §1.5 time): how long the credentials of this shell
  * (`$AWS_SSO_SESSION_EXPIRATION`, set by `exec` and `eval`) remain valid — `5h5m`, `45m`,
- * `< 1m` or `Expired`, without a newline (for prompts). Prints nothing outside such a shell.
+ * `< 1m` or `Expired`, without a newline (for prompts). Outside such a shell it says so on
+ * stderr and exits 1, so a prompt script can test `aws-sso time 2>/dev/null`.
  *
  * @module
  */
@@ -18,7 +19,12 @@ export function timeCommand(app: App): CommandUnknownOpts {
     .action((_opts, cmd) => {
       const ctx = app.context(cmd);
       const value = ctx.env.AWS_SSO_SESSION_EXPIRATION ?? "";
-      if (value === "") return;
+      if (value === "") {
+        throw new AwsSsoError(
+          "not in an aws-sso shell: AWS_SSO_SESSION_EXPIRATION is not set",
+          { hints: ['start one with "aws-sso exec", or set the variables with "aws-sso eval"'] },
+        );
+      }
       const expires = parseRfc3339(value);
       if (expires === undefined) {
         throw new AwsSsoError(

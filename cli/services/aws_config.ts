@@ -84,7 +84,11 @@ export function profilesBlock(ctx: Context, loaded: LoadedRoles): string {
   const roles = loaded.roles.roles;
   if (loaded.roles.profileError !== undefined) throw loaded.roles.profileError;
   assertUniqueProfileNames(roles);
-  const self = selfCommand(ctx.paths.home, loaded.settings.configProfilesBinaryPath);
+  const self = selfCommand(
+    ctx.paths.home,
+    loaded.settings.configProfilesBinaryPath,
+    ctx.env.AWS_SSO_LAUNCHER,
+  );
   if (self.warning !== undefined) ctx.logger.warn(self.warning);
   return renderProfiles(loaded.instance.name, roles, {
     command: self.argv,

@@ -105,7 +105,7 @@ async function placements(
   shell: Shell,
   options: CompletionOptions,
 ): Promise<Placement[]> {
-  const self = selfCommand(ctx.paths.home);
+  const self = selfCommand(ctx.paths.home, undefined, ctx.env.AWS_SSO_LAUNCHER);
   if (self.warning !== undefined) ctx.logger.warn(self.warning);
   const files = completionScripts(shell, { command: self.argv, fromSource: self.fromSource });
   if (shell === "fish") {

@@ -24,6 +24,7 @@ import {
   updateRoleCache,
 } from "../../lib/roles/cache_file.ts";
 import { pruneHistory, recordHistory } from "../../lib/roles/history.ts";
+import type { DiscoveredAccount } from "../../lib/roles/refresh.ts";
 import { buildRoleSet, type RoleSet } from "../../lib/roles/role.ts";
 import type { Settings, SsoInstance } from "../../lib/settings/settings.ts";
 import type { Context } from "../context.ts";
@@ -190,24 +191,21 @@ export function discoveryPool(settings: Settings, threads?: number): AdaptivePoo
 }
 
 /**
- * Discovers the selected instance's accounts and roles from AWS and rewrites its cache section
- * (under the cache lock, keeping other instances' sections and this one's History and credential
- * expiries). Throws NotLoggedInError without a usable SSO session, DuplicateProfileError when two
- * roles get the same profile name.
+ * Lists every account and role of the selected instance live (ListAccounts, ListAccountRoles)
+ * through the adaptive pool, with a spinner; a rejected session becomes NotLoggedInError.
  */
-export async function refreshRoles(
+export async function discoverInstanceRoles(
   ctx: Context,
   options: RefreshOptions = {},
-): Promise<RefreshResult> {
+): Promise<DiscoveredAccount[]> {
   const [settings, instance] = await Promise.all([ctx.settings(), ctx.instance()]);
   const { accessToken } = await import("./auth.ts");
   const token = await accessToken(ctx);
-  const [{ PortalClient }, { discoverRoles, mergeInstanceCache }, { startSpinner }] = await Promise
-    .all([
-      import("../../lib/sso/portal_client.ts"),
-      import("../../lib/roles/refresh.ts"),
-      import("../spinner.ts"),
-    ]);
+  const [{ PortalClient }, { discoverRoles }, { startSpinner }] = await Promise.all([
+    import("../../lib/sso/portal_client.ts"),
+    import("../../lib/roles/refresh.ts"),
+    import("../spinner.ts"),
+  ]);
   const pool = discoveryPool(settings, options.threads);
   const http = await ctx.http();
   const client = new PortalClient(
@@ -252,6 +250,22 @@ export async function refreshRoles(
     peakThreads: pool.peak,
     shrinks: pool.shrinks,
   });
+  return discovered;
+}
+
+/**
+ * Discovers the selected instance's accounts and roles from AWS and rewrites its cache section
+ * (under the cache lock, keeping other instances' sections and this one's History and credential
+ * expiries). Throws NotLoggedInError without a usable SSO session, DuplicateProfileError when two
+ * roles get the same profile name.
+ */
+export async function refreshRoles(
+  ctx: Context,
+  options: RefreshOptions = {},
+): Promise<RefreshResult> {
+  const [settings, instance] = await Promise.all([ctx.settings(), ctx.instance()]);
+  const discovered = await discoverInstanceRoles(ctx, options);
+  const { mergeInstanceCache } = await import("../../lib/roles/refresh.ts");
 
   const [mtime, hash] = await Promise.all([
     configMtimeMs(ctx),

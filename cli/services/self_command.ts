@@ -6,8 +6,11 @@
  * 2. bare `aws-sso` when the executable lives in the Nix store (its path changes on every
  *    upgrade), with a warning;
  * 3. the executable itself when this is a compiled binary;
- * 4. run from source: `<deno> run -q -A <checkout>/main.ts` (Deno finds deno.json next to
- *    main.ts whatever the working directory).
+ * 4. run from source through the launcher `deno task install` wrote (it sets
+ *    `$AWS_SSO_LAUNCHER` to its own path; used when that file runs this checkout's main.ts): a
+ *    path that survives a Deno upgrade;
+ * 5. run from source otherwise: `<deno> run -q -A <checkout>/main.ts` (Deno finds deno.json
+ *    next to main.ts whatever the working directory).
  *
  * @module
  */
@@ -33,6 +36,8 @@ export interface SelfCommandFacts {
   execPath: string;
   /** Absolute path of main.ts (used when running from source). */
   mainPath: string;
+  /** `$AWS_SSO_LAUNCHER` and that file's text, when set and readable. */
+  launcher?: { path: string; text: string };
 }
 
 function basename(path: string): string {
@@ -54,6 +59,11 @@ export function chooseSelfCommand(facts: SelfCommandFacts): SelfCommand {
   }
   const name = basename(facts.execPath).replace(/\.exe$/i, "");
   if (name !== "deno") return { argv: [facts.execPath], fromSource: false };
+  // Only a launcher of this checkout: the variable is inherited by exec shells, where another
+  // checkout may run.
+  if (facts.launcher !== undefined && facts.launcher.text.includes(facts.mainPath)) {
+    return { argv: [facts.launcher.path], fromSource: false };
+  }
   return { argv: [facts.execPath, "run", "-q", "-A", facts.mainPath], fromSource: true };
 }
 
@@ -66,12 +76,25 @@ export function mainModulePath(): string {
   return /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path;
 }
 
-/** The command for this process, with `configured` = `ConfigProfilesBinaryPath`. */
-export function selfCommand(home: string, configured?: string): SelfCommand {
+function readLauncher(path: string | undefined): { path: string; text: string } | undefined {
+  if (path === undefined || path === "") return undefined;
+  try {
+    return { path, text: Deno.readTextFileSync(path) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The command for this process, with `configured` = `ConfigProfilesBinaryPath` and `launcher` =
+ * `$AWS_SSO_LAUNCHER`.
+ */
+export function selfCommand(home: string, configured?: string, launcher?: string): SelfCommand {
   return chooseSelfCommand({
     configured,
     home,
     execPath: Deno.execPath(),
     mainPath: mainModulePath(),
+    launcher: readLauncher(launcher),
   });
 }

@@ -242,28 +242,24 @@ const SHELLS: Record<string, ExportFormat> = {
 
 /**
  * The format `eval` uses without `--format`, decided like the reference: from `$SHELL` when it
- * names a known shell, else PowerShell on Windows, else xonsh under xonsh. Anything else gets
- * POSIX shell syntax (with a warning when `$SHELL` names a shell we do not know, where the
- * reference fails).
+ * names a known shell, else PowerShell on Windows, else xonsh under xonsh; `undefined` when none
+ * of these names a shell (`$SHELL` unset or unknown), where printing one shell's syntax would
+ * hand another shell lines it misreads.
  *
  * @example
  * ```ts
- * defaultExportFormat({ shell: "/usr/bin/fish", os: "linux" }); // { format: "fish" }
+ * defaultExportFormat({ shell: "/usr/bin/fish", os: "linux" }); // "fish"
+ * defaultExportFormat({ shell: "/bin/tcsh", os: "linux" }); // undefined
  * ```
  */
-export function defaultExportFormat(facts: ShellFacts): { format: ExportFormat; warning?: string } {
+export function defaultExportFormat(facts: ShellFacts): ExportFormat | undefined {
   const shell = facts.shell ?? "";
   if (shell !== "") {
     const base = (shell.split(/[\\/]/).pop() ?? "").toLowerCase().replace(/\.exe$/, "");
     const known = SHELLS[base];
-    if (known !== undefined) return { format: known };
+    if (known !== undefined) return known;
   }
-  if (facts.os === "windows") return { format: "powershell" };
-  if ((facts.xonshVersion ?? "") !== "") return { format: "xonsh" };
-  if (shell === "") return { format: "bash" };
-  return {
-    format: "bash",
-    warning:
-      `unknown shell ${shell}: printing POSIX shell (bash) syntax; choose another with --format`,
-  };
+  if (facts.os === "windows") return "powershell";
+  if ((facts.xonshVersion ?? "") !== "") return "xonsh";
+  return undefined;
 }

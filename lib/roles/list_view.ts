@@ -52,8 +52,11 @@ const PREFIX_FIELDS = new Set([
 ]);
 const UNPREFIXABLE = new Set(["Expires", "ExpiresEpoch", "Tags"]);
 
-/** A role's value for a field, as `list` shows it. */
-export function fieldText(role: RoleFlat, field: string, nowMs: number): string {
+/**
+ * A role's value for a field, as `list` shows it; `padded: false` (CSV) gives `Expires` without
+ * the table's alignment (`5h5m`, as `time` prints it).
+ */
+export function fieldText(role: RoleFlat, field: string, nowMs: number, padded = true): string {
   switch (field) {
     case "Id":
       return String(role.Id);
@@ -62,7 +65,7 @@ export function fieldText(role: RoleFlat, field: string, nowMs: number): string 
     case "Expires":
       return role.ExpiresEpoch === 0
         ? "Expired"
-        : timeRemain(role.ExpiresEpoch * 1000, nowMs, true);
+        : timeRemain(role.ExpiresEpoch * 1000, nowMs, padded);
     case "ExpiresEpoch":
       return String(role.ExpiresEpoch);
     case "Profile":
@@ -166,8 +169,12 @@ export function renderRoleList(roles: readonly RoleFlat[], options: ListViewOpti
   rows = sortRoles(rows, options.sort ?? "AccountId", options.nowMs);
   if (options.reverse) rows.reverse();
   // Ids are the row numbers after sorting and filtering.
+  // CSV cells are values, not table columns: no padding.
+  const padded = options.csv !== true;
   const cells = rows.map((r, i) =>
-    options.fields.map((f) => (f === "Id" ? String(i) : safeText(fieldText(r, f, options.nowMs))))
+    options.fields.map((
+      f,
+    ) => (f === "Id" ? String(i) : safeText(fieldText(r, f, options.nowMs, padded))))
   );
   if (options.csv) return cells.map((c) => c.join(",") + "\n").join("");
   const headers = options.fields.map((f) => findListField(f)?.header ?? f);

@@ -15,7 +15,12 @@
 import { normalizeAccountId } from "../account_id.ts";
 import { parseRoleArn } from "../arn.ts";
 import type { SsoInstance } from "../settings/settings.ts";
-import { type CachedInstance, instanceSection, type RoleCacheData } from "./cache_file.ts";
+import {
+  type CachedInstance,
+  type CachedRole,
+  instanceSection,
+  type RoleCacheData,
+} from "./cache_file.ts";
 import { compileProfileFormat, ProfileFormatError, type ProfileNamer } from "./profile_name.ts";
 
 /**
@@ -167,6 +172,18 @@ export interface BuildRoleSetOptions {
 const VOLATILE_TEMPLATE = /Expires|\bId\b|Tags|History|\$/;
 
 /**
+ * A cached role's tags with `Profile` and `Via` from its own fields (reference §8.2 lists both
+ * among a role's tags): a cache.json written by the reference tool, or not refreshed since, may
+ * hold the fields without the tags, and the picker and `tags` must show them all the same.
+ */
+function roleTags(role: CachedRole): Record<string, string> {
+  const tags = { ...role.tags };
+  if (role.profile && tags.Profile === undefined) tags.Profile = role.profile;
+  if (role.via && tags.Via === undefined) tags.Via = role.via;
+  return tags;
+}
+
+/**
  * Flattens one cached instance section into role records, sorted, Ids assigned. `ProfileName`
  * is the name stored by the last refresh when `storedNames` is true, else empty (see
  * {@link buildRoleSet}).
@@ -201,7 +218,7 @@ export function flattenInstance(
         SSO: name,
         SSORegion: section.ssoRegion,
         StartUrl: section.startUrl,
-        Tags: role.tags,
+        Tags: roleTags(role),
         Via: role.via ?? "",
         ProfileName: storedNames ? role.profileName ?? "" : "",
       });

@@ -16,6 +16,12 @@ Deno.test("commandsFor() runs list for the default command", () => {
   assert.deepEqual(names(["-S", "Work"]), ["list"]);
 });
 
+Deno.test("commandsFor() loads version for --version without a command", () => {
+  assert.deepEqual(names(["--version"]), ["version"]);
+  assert.deepEqual(names(["-L", "debug", "--version"]), ["version"]);
+  assert.deepEqual(names(["--version", "time"]), ["time"]);
+});
+
 Deno.test("commandsFor() loads every command for help, `help <cmd>` and unknown names", () => {
   const all = COMMANDS.map((c) => c.name);
   assert.deepEqual(names(["--help"]), all);

@@ -34,6 +34,16 @@ Deno.test("version prints the version, commit and build date", async () => {
   assert.equal(r.stderr, "");
 });
 
+Deno.test("aws-sso --version prints what aws-sso version prints", async () => {
+  const [flag, command] = await Promise.all([
+    runCli(["--version"], { home }),
+    runCli(["version"], { home }),
+  ]);
+  assert.equal(flag.code, 0, flag.stderr);
+  assert.equal(flag.stderr, "");
+  assert.equal(flag.stdout, command.stdout);
+});
+
 Deno.test("--help works on the root and on commands, on stdout with exit 0", async () => {
   const root = await runCli(["--help"], { home });
   assert.equal(root.code, 0);

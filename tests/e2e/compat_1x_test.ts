@@ -781,10 +781,12 @@ const ROWS: Row[] = [
     },
   },
   {
+    // Outside an aws-sso shell: said on stderr, exit 1, nothing on stdout for a prompt to show.
     line: "aws-sso time",
     expect(r) {
-      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.code, 1, r.stderr);
       assert.equal(r.stdout, "");
+      assert.match(r.stderr, /not in an aws-sso shell/);
     },
   },
   // config: --diff prints the changes instead of writing; without a terminal it writes (1.x).

@@ -128,6 +128,42 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "credentials takes -p a,b as two profiles, and writes to $AWS_SHARED_CREDENTIALS_FILE unless --file says otherwise",
+  ...E2E,
+  async fn() {
+    await using emu = await startEmulator({ accounts: 2 });
+    const home = await cachedSession(emu);
+    try {
+      const envFile = `${home}/shared-credentials`;
+      const viaEnv = await cli(home, emu, ["credentials", "-p", PROFILES.join(",")], {
+        AWS_SHARED_CREDENTIALS_FILE: envFile,
+      });
+      assert.equal(viaEnv.code, 0, viaEnv.stderr);
+      assert.equal(viaEnv.stdout, "", "the sections go to the file, not stdout");
+      assert.deepEqual(Object.keys(parseIni(await Deno.readTextFile(envFile))), PROFILES);
+      assert.equal((await Deno.stat(envFile)).mode! & 0o777, 0o600);
+
+      const flagFile = `${home}/flag-credentials`;
+      const flag = await cli(home, emu, ["credentials", "-p", PROFILES[1]!, "-f", flagFile], {
+        AWS_SHARED_CREDENTIALS_FILE: envFile,
+      });
+      assert.equal(flag.code, 0, flag.stderr);
+      assert.deepEqual(Object.keys(parseIni(await Deno.readTextFile(flagFile))), [PROFILES[1]]);
+      assert.deepEqual(Object.keys(parseIni(await Deno.readTextFile(envFile))), PROFILES);
+
+      const empty = await cli(home, emu, ["credentials", "-p", PROFILES[0]!], {
+        AWS_SHARED_CREDENTIALS_FILE: "",
+      });
+      assert.equal(empty.code, 0, empty.stderr);
+      assert.deepEqual(Object.keys(parseIni(empty.stdout)), [PROFILES[0]]);
+    } finally {
+      await Deno.remove(home, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
   name: "credentials names a profile it cannot find and writes nothing",
   ...E2E,
   async fn() {
@@ -157,15 +193,19 @@ Deno.test({
 });
 
 Deno.test({
-  name: "time prints the time left in this aws-sso shell, nothing outside one",
+  name: "time prints the time left in this aws-sso shell, and says on stderr when outside one",
   ...E2E,
   async fn() {
     await using emu = await startEmulator({ accounts: 1 });
     const home = await credsSession(emu, { token: false });
     try {
       const outside = await cli(home, emu, ["time"]);
-      assert.equal(outside.code, 0, outside.stderr);
+      assert.equal(outside.code, 1, outside.stderr);
       assert.equal(outside.stdout, "");
+      assert.match(
+        outside.stderr,
+        /not in an aws-sso shell: AWS_SSO_SESSION_EXPIRATION is not set/,
+      );
 
       const later = new Date(Date.now() + (2 * 60 + 30) * 60_000 + 30_000).toISOString();
       const inside = await cli(home, emu, ["time"], { AWS_SSO_SESSION_EXPIRATION: later });

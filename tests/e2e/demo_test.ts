@@ -26,8 +26,14 @@ Deno.test("deno task demo starts the emulator and its printed commands work", as
     const text = await readUntil(reader, "Press Ctrl-C");
     const envFile = text.match(/source (\S+env\.sh)/)?.[1];
     assert.ok(envFile, `no env.sh in:\n${text}`);
-    const script =
-      `set -e\nsource ${envFile}\naws-sso --help\ncat "$HOME/.config/aws-sso/config.yaml"\n`;
+    // `aws-sso` inside the exec shell: a function from env.sh would not reach it.
+    const script = `set -e
+source ${envFile}
+aws-sso --help
+cat "$HOME/.config/aws-sso/config.yaml"
+aws-sso login
+aws-sso exec -p demo-prod:AdministratorAccess -- sh -c 'echo "inside: $(aws-sso time)"'
+`;
     const run = await new Deno.Command("bash", {
       args: ["-c", script],
       env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
@@ -39,6 +45,7 @@ Deno.test("deno task demo starts the emulator and its printed commands work", as
     assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
     assert.match(stdout, /Usage: aws-sso/);
     assert.match(stdout, /StartUrl: http:\/\/127\.0\.0\.1:\d+\/start/);
+    assert.match(stdout, /^inside: (\d+h)?\d+m$/m);
   } finally {
     demo.kill("SIGTERM");
     await reader.cancel();

@@ -124,6 +124,20 @@ Deno.test({
         `export AWS_ACCESS_KEY_ID='${vars.AWS_ACCESS_KEY_ID}'`,
       );
 
+      // A shell it cannot name gets no guessed syntax: an error listing the --format values.
+      for (const env of [{ SHELL: "/bin/tcsh" }, {}] as Record<string, string>[]) {
+        for (const args of [["eval", "--arn", ADMIN], ["eval", "--clear"]]) {
+          const r = await cli(home, emu, args, env);
+          assert.equal(r.code, 1, `${args.join(" ")} ${JSON.stringify(env)}: ${r.stderr}`);
+          assert.equal(r.stdout, "");
+          assert.match(r.stderr, env.SHELL ? /unknown shell \/bin\/tcsh/ : /\$SHELL is not set/);
+          assert.match(
+            r.stderr,
+            /--format bash\|zsh\|fish\|powershell\|cmd\|nushell\|xonsh\|dotenv\|json/,
+          );
+        }
+      }
+
       const dotenv = await cli(home, emu, ["eval", "--arn", ADMIN, "--format", "dotenv"]);
       assert.equal(dotenv.code, 0, dotenv.stderr);
       assert.ok(dotenv.stdout.includes(`AWS_ACCESS_KEY_ID=${vars.AWS_ACCESS_KEY_ID}\n`));

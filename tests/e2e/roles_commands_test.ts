@@ -394,3 +394,40 @@ Deno.test({
     await Deno.remove(home, { recursive: true });
   },
 });
+
+Deno.test({
+  name:
+    "list-sso-roles (hidden) prints what AWS returns now as AccountId | AccountName | RoleName, without touching the cache",
+  ...opts,
+  async fn() {
+    await using emu = await startEmulator({ accounts: 2, rolesPerAccount: 2 });
+    const home = await setup(emu);
+    try {
+      const r = await cli(home, emu, ["list-sso-roles"]);
+      assert.equal(r.code, 0, r.stderr);
+      const lines = r.stdout.trimEnd().split("\n");
+      assert.match(lines[0]!, /^AccountId +\| AccountName +\| RoleName/);
+      assert.match(lines[1]!, /^=+$/);
+      const rows = lines.slice(2).map((l) => l.split(" | ").map((c) => c.trim()));
+      const expected = emu.accounts().flatMap((a) =>
+        [...a.roles].sort().map((role) => [a.accountId, a.accountName, role])
+      ).sort((x, y) => x[0]!.localeCompare(y[0]!));
+      assert.deepEqual(rows, expected);
+      await assert.rejects(Deno.stat(`${home}/${CONFIG_DIR}/cache.json`), Deno.errors.NotFound);
+
+      const help = await cli(home, emu, ["--help"]);
+      assert.ok(!help.stdout.includes("list-sso-roles"), "hidden from help");
+
+      const signedOut = await setup(emu, "", false);
+      try {
+        const none = await cli(signedOut, emu, ["list-sso-roles"]);
+        assert.equal(none.code, 1);
+        assert.match(none.stderr, /aws-sso login/);
+      } finally {
+        await Deno.remove(signedOut, { recursive: true });
+      }
+    } finally {
+      await Deno.remove(home, { recursive: true });
+    }
+  },
+});

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { installLauncher } from "../../.github/scripts/install.ts";
 import { startEmulator } from "./emulator.ts";
 
 const repo = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -74,15 +75,18 @@ UrlExecCommand:
 `;
 await Deno.writeTextFile(`${configDir}/config.yaml`, config, { mode: 0o600 });
 
+// A real executable on PATH (not a shell function), so aws-sso also works in the shells
+// `aws-sso exec` starts and in credential_process lines.
+const binDir = `${dir}/bin`;
+await installLauncher({ binDir, deno: Deno.execPath() });
+
 const envLines = [
   `export HOME=${shellQuote(home)}`,
   `export DENO_DIR=${shellQuote(denoDir)}`,
   `unset XDG_CONFIG_HOME AWS_SSO_CONFIG AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN`,
   ...Object.entries(emu.env).sort().map(([k, v]) => `export ${k}=${shellQuote(v)}`),
   `export AWS_SSO_FILE_PASSWORD=${shellQuote("demo-password")}`,
-  `aws-sso() { ${shellQuote(Deno.execPath())} run -A --quiet ${
-    shellQuote(`${repo}/main.ts`)
-  } "$@"; }`,
+  `export PATH=${shellQuote(binDir)}:"$PATH"`,
 ];
 await Deno.writeTextFile(`${dir}/env.sh`, envLines.join("\n") + "\n");
 
@@ -93,12 +97,13 @@ Config written to ${configDir}/config.yaml (a private HOME: ${home})
 
 In another terminal, run:
 
-  source ${dir}/env.sh     # the emulator endpoints, a private HOME, and an aws-sso function
+  source ${dir}/env.sh     # the emulator endpoints, a private HOME, aws-sso on PATH
   aws-sso --help                 # every command
   cat "$HOME/.config/aws-sso/config.yaml"
   aws-sso login                  # the simulated browser approves at once
   aws-sso list                   # your accounts and roles
   aws-sso exec -p demo-prod:AdministratorAccess -- env | grep ^AWS_
+  aws-sso exec -p demo-prod:AdministratorAccess   # a shell with the role; aws-sso time in it
   aws-sso eval -p demo-prod:ReadOnlyAccess
   aws-sso setup profiles --print # credential_process profiles for ~/.aws/config
 

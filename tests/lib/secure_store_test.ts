@@ -57,7 +57,11 @@ Deno.test("SecureStore stores each kind of value under the reference's key with 
     "token-response:Default",
   ]);
   assert.deepEqual(decode(await backend.get("client-data:Default")), registration);
-  assert.deepEqual(decode(await backend.get("token-response:Default")), token);
+  // Times are stored as the reference stores them: Unix seconds.
+  assert.deepEqual(decode(await backend.get("token-response:Default")), {
+    ...token,
+    expiresAt: 1893553445,
+  });
   // The reference stores the account id as a number.
   assert.equal(decode(await backend.get(`role-credentials:${arn}`)).accountId, 12345678901);
   assert.equal(
@@ -93,6 +97,67 @@ Deno.test("SecureStore reads values written by the reference tool (numbers, miss
   assert.equal((await store.getToken("Go"))?.expiresAt, "2030-01-02T03:04:05.123456789+02:00");
   await backend.set("token-response:Epoch", enc({ accessToken: "a", expiresAt: 1_900_000_000 }));
   assert.equal((await store.getToken("Epoch"))?.expiresAt, "2030-03-17T17:46:40Z");
+});
+
+const REFERENCE_STORE = new URL("../testdata/store/reference_json_store.json", import.meta.url);
+const ARN = "arn:aws:iam::012345678901:role/Admin";
+
+Deno.test("a json store.json written by aws-sso has the reference tool's layout and integer times", async () => {
+  const path = `${dir}/written/store.json`;
+  const store = new SecureStore({
+    backend: new JsonFileBackend({ path, fileIo: realFileIo }),
+    lockPath: `${dir}/written.lock`,
+    clock: realClock,
+    logger: new RecordingLogger(),
+  });
+  await store.putRegistration("Default", registration);
+  await store.putToken("Default", token);
+  await store.putRoleCredentials(ARN, creds);
+  await store.putEcsBearerToken("Bearer abcdefgh12345");
+  const written = await Deno.readTextFile(path);
+  assert.deepEqual(JSON.parse(written), JSON.parse(await Deno.readTextFile(REFERENCE_STORE)));
+  // Go's json.Unmarshal into int64 rejects "2030-01-02T03:04:05Z" and 1.8e9 alike.
+  assert.match(written, /"expiresAt": 1893553445,\n/);
+  assert.match(written, /"clientSecretExpiresAt": 1800000000,\n/);
+});
+
+Deno.test("a store.json in the reference tool's layout reads back every value", async () => {
+  const path = `${dir}/reference/store.json`;
+  await Deno.mkdir(`${dir}/reference`, { recursive: true });
+  await Deno.copyFile(REFERENCE_STORE, path);
+  const store = new SecureStore({
+    backend: new JsonFileBackend({ path, fileIo: realFileIo }),
+    lockPath: `${dir}/reference.lock`,
+    clock: realClock,
+    logger: new RecordingLogger(),
+  });
+  assert.deepEqual(await store.getRegistration("Default"), registration);
+  assert.deepEqual(await store.getToken("Default"), token);
+  assert.deepEqual(await store.getRoleCredentials(ARN), creds);
+  assert.equal(await store.getEcsBearerToken(), "Bearer abcdefgh12345");
+});
+
+Deno.test("SecureStore still reads times written as RFC3339 text, and rewrites them as integers", async () => {
+  const backend = new MemoryBackend();
+  const enc = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
+  await backend.set(
+    "token-response:Default",
+    enc({ accessToken: "a", expiresAt: "2030-01-02T03:04:05Z" }),
+  );
+  await backend.set(
+    "client-data:Default",
+    enc({
+      clientId: "c",
+      clientSecret: "s12345678",
+      clientSecretExpiresAt: "2027-01-15T08:00:00Z",
+    }),
+  );
+  const store = memoryStore(dir, new RecordingLogger(), backend);
+  const old = await store.getToken("Default");
+  assert.equal(old?.expiresAt, "2030-01-02T03:04:05Z");
+  assert.equal((await store.getRegistration("Default"))?.clientSecretExpiresAt, 1800000000);
+  await store.putToken("Default", old!);
+  assert.equal(decode(await backend.get("token-response:Default")).expiresAt, 1893553445);
 });
 
 Deno.test("SecureStore ignores a damaged entry with a warning instead of failing", async () => {

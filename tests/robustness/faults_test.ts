@@ -54,7 +54,7 @@ Deno.test({
       ),
       ["process", "--arn", "123456789012:Chained"],
       ["console", "--arn", ADMIN],
-      ["eval", "--arn", "123456789012:ReadOnlyAccess", "--sts-refresh"],
+      ["eval", "--arn", "123456789012:ReadOnlyAccess", "--sts-refresh", "--format", "bash"],
       ["list"],
     ];
     for (const args of runs) {

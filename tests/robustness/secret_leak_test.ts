@@ -60,7 +60,13 @@ function runsFor(ecs: string): Record<string, { args: string[][]; payload?: bool
       payload: true,
     },
     "eval": {
-      args: [["eval", "--arn", ADMIN, "--format", "bash"], ["eval", "--arn", CHAINED]],
+      args: [["eval", "--arn", ADMIN, "--format", "bash"], [
+        "eval",
+        "--arn",
+        CHAINED,
+        "--format",
+        "fish",
+      ]],
       payload: true,
     },
     // The child prints nothing: exec's own output must hold no secret.

@@ -136,27 +136,21 @@ Deno.test("formatEnvExports() in json and dotenv round-trips through JSON.parse"
 });
 
 Deno.test("defaultExportFormat() follows $SHELL, then Windows, then xonsh", () => {
-  assert.deepEqual(defaultExportFormat({ shell: "/bin/bash", os: "linux" }), { format: "bash" });
-  assert.deepEqual(defaultExportFormat({ shell: "/usr/bin/zsh", os: "darwin" }), { format: "zsh" });
-  assert.deepEqual(defaultExportFormat({ shell: "/usr/local/bin/fish", os: "linux" }), {
-    format: "fish",
-  });
-  assert.deepEqual(defaultExportFormat({ shell: "/bin/sh", os: "linux" }), { format: "bash" });
-  assert.deepEqual(defaultExportFormat({ shell: "C:\\Git\\bin\\bash.exe", os: "windows" }), {
-    format: "bash",
-  });
-  assert.deepEqual(defaultExportFormat({ shell: "/usr/bin/pwsh", os: "linux" }), {
-    format: "powershell",
-  });
-  assert.deepEqual(defaultExportFormat({ shell: "/usr/bin/nu", os: "linux" }), {
-    format: "nushell",
-  });
-  assert.deepEqual(defaultExportFormat({ os: "windows" }), { format: "powershell" });
-  assert.deepEqual(defaultExportFormat({ os: "linux", xonshVersion: "0.14" }), { format: "xonsh" });
-  assert.deepEqual(defaultExportFormat({ os: "linux" }), { format: "bash" });
-  const unknown = defaultExportFormat({ shell: "/bin/tcsh", os: "linux" });
-  assert.equal(unknown.format, "bash");
-  assert.match(unknown.warning ?? "", /unknown shell \/bin\/tcsh/);
+  assert.equal(defaultExportFormat({ shell: "/bin/bash", os: "linux" }), "bash");
+  assert.equal(defaultExportFormat({ shell: "/usr/bin/zsh", os: "darwin" }), "zsh");
+  assert.equal(defaultExportFormat({ shell: "/usr/local/bin/fish", os: "linux" }), "fish");
+  assert.equal(defaultExportFormat({ shell: "/bin/sh", os: "linux" }), "bash");
+  assert.equal(defaultExportFormat({ shell: "C:\\Git\\bin\\bash.exe", os: "windows" }), "bash");
+  assert.equal(defaultExportFormat({ shell: "/usr/bin/pwsh", os: "linux" }), "powershell");
+  assert.equal(defaultExportFormat({ shell: "/usr/bin/nu", os: "linux" }), "nushell");
+  assert.equal(defaultExportFormat({ os: "windows" }), "powershell");
+  assert.equal(defaultExportFormat({ os: "linux", xonshVersion: "0.14" }), "xonsh");
+});
+
+Deno.test("defaultExportFormat() names no format when $SHELL is unset or unknown", () => {
+  assert.equal(defaultExportFormat({ os: "linux" }), undefined);
+  assert.equal(defaultExportFormat({ shell: "/bin/tcsh", os: "linux" }), undefined);
+  assert.equal(defaultExportFormat({ shell: "", os: "darwin" }), undefined);
 });
 
 // --- real shells --------------------------------------------------------------------------------

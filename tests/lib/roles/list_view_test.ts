@@ -98,6 +98,19 @@ Deno.test("renderRoleList() numbers rows after sorting and filtering", () => {
   assert.equal(filtered, "0\n1\n");
 });
 
+Deno.test("renderRoleList() pads no CSV cell: Expires as time prints it", () => {
+  const out = render({
+    csv: true,
+    fields: ["RoleName", "Expires", "AccountIdPad"],
+    sort: "Expires",
+  });
+  assert.deepEqual(out.trim().split("\n").slice(0, 3), [
+    "ReadOnlyAccess,40m,123456789012",
+    "AdministratorAccess,2h5m,012345678901",
+    "AdministratorAccess,Expired,000001111111",
+  ]);
+});
+
 Deno.test("renderRoleList() sorts account ids numerically, not as text", () => {
   const out = render({ csv: true, fields: ["AccountId"], sort: "AccountIdPad" });
   assert.deepEqual(out.trim().split("\n"), [

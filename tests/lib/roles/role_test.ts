@@ -157,3 +157,27 @@ Deno.test("buildRoleSet() leaves profile names empty when ProfileFormat fails, a
     assert.equal(set.byProfile(""), undefined);
   }
 });
+
+Deno.test("buildRoleSet() gives Profile and Via tags to roles whose cache entry lacks them", () => {
+  const cache = sampleCache();
+  const account = cache.sso.Default!.accounts["000001111111"]!;
+  const via = "arn:aws:iam::000001111111:role/AdministratorAccess";
+  account.roles.Chained = {
+    arn: "arn:aws:iam::000001111111:role/Chained",
+    tags: { Role: "Chained" },
+    via,
+    profile: "chained",
+  };
+  const set = buildRoleSet(cache, {
+    instance: plainInstance(),
+    profileFormat: FRIENDLY_PROFILE_FORMAT,
+    nowMs: NOW,
+  });
+  const chained = set.roles.find((r) => r.RoleName === "Chained")!;
+  assert.deepEqual(chained.Tags, { Role: "Chained", Profile: "chained", Via: via });
+  const admin = set.roles.find((r) => r.Arn === via)!;
+  assert.equal(admin.Tags.Profile, "dev-admin");
+  assert.equal(admin.Tags.Via, undefined);
+  // The cache itself is not changed by reading it.
+  assert.deepEqual(account.roles.Chained.tags, { Role: "Chained" });
+});
