@@ -18,7 +18,6 @@ import { loginLockPath, rfc3339Utc, TokenManager } from "../../lib/sso/token_man
 import type { Context } from "../context.ts";
 import { promptTerminal } from "../tty.ts";
 import { urlOpenerFor } from "../url_opener.ts";
-import { importReferenceSessionFor } from "./reference_session.ts";
 import { secureStore } from "./store.ts";
 
 /** Options of {@link accessToken}. */
@@ -128,7 +127,12 @@ export async function tokenManager(
       ctx.output.err(`Waiting for another aws-sso process to finish: ${holder}\n`),
     login: ui === false ? undefined : loginInterface(ctx, settings, instance, ui),
     portalLogout: (token) => portal.logout(token),
-    importSession: () => importReferenceSessionFor(ctx, instance, store),
+    importSession: async () =>
+      await (await import("./reference_session.ts")).importReferenceSessionFor(
+        ctx,
+        instance,
+        store,
+      ),
     loginHint: loginHint(settings, instance),
   });
 }

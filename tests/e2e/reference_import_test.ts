@@ -275,7 +275,11 @@ secret-tool search --all profile aws-sso-cli-records > "$T/after.txt" 2>&1
       assert.doesNotMatch(await read("err2.txt"), IMPORTED);
       const before = await read("before.txt");
       assert.match(before, /secret = \{"Key":"aws-sso-cli-records"/);
-      assert.equal(await read("after.txt"), before, "the reference's item changed");
+      // Label, secret, attributes and the modified time as before. (GNOME Keyring may start to
+      // show its default `schema` for the item once it saves the collection with our items in it;
+      // that is the daemon's bookkeeping, not a write to the item: `modified` would move.)
+      const item = (text: string) => text.split("\n").filter((l) => !l.startsWith("schema = "));
+      assert.deepEqual(item(await read("after.txt")), item(before), "the reference's item changed");
       assert.equal(emu.counters.CreateToken ?? 0, 0);
     } finally {
       await Deno.remove(home, { recursive: true });

@@ -297,3 +297,46 @@ Deno.test("importReferenceSession(): no record, or no session for this instance,
   assert.deepEqual(await w.backend.keys(), []);
   await Deno.remove(w.dir, { recursive: true });
 });
+
+Deno.test("importReferenceSession(): keychain and wincred records (recording runner) import the same session", async () => {
+  const { referenceRecordReader } = await import("../../../stores/reference_records.ts");
+  const { RecordingRunner, result } = await import("../../stores/recording_runner.ts");
+  const { wincredChunks } = await import("../../fakes/reference_store.ts");
+  const blob = referenceBlob({ token: LIVE, registration: REG, roles: { [ARN]: ROLE } });
+  const replies = {
+    keychain: () => result(0, `${new TextDecoder().decode(blob)}\n`),
+    wincred: () => result(0, wincredChunks(blob).map((c) => c.toBase64()).join("\r\n")),
+  };
+  for (const kind of ["keychain", "wincred"] as const) {
+    const w = await world();
+    const rr = new RecordingRunner(replies[kind]);
+    const reader = referenceRecordReader(kind, {
+      configDir: "/c",
+      runner: rr,
+      fileIo: {
+        readFile: () => Promise.reject(new Error("unused")),
+        readFileSync: () => undefined,
+        writeFileAtomic: () => Promise.reject(new Error("never writes")),
+        remove: () => Promise.reject(new Error("never writes")),
+      },
+    })!;
+    const src: ReferenceSessionSource = {
+      kind,
+      location: reader.location,
+      read: () => reader.read(),
+      password: () => Promise.resolve(undefined),
+    };
+    const outcome = await importReferenceSession({
+      store: w.store,
+      source: src,
+      instance: INSTANCE,
+      clock,
+      logger: w.logger,
+    });
+    assert.equal(outcome, "imported", kind);
+    assert.equal((await w.store.getToken("Default"))?.accessToken, "live-access-token", kind);
+    assert.equal((await w.store.getRoleCredentials(ARN))?.sessionToken, "live-session-token");
+    assert.equal(rr.calls.length, 1, kind);
+    await Deno.remove(w.dir, { recursive: true });
+  }
+});
