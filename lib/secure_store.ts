@@ -82,6 +82,8 @@ export const STORE_KEYS = {
   token: (instance: string): string => `token-response:${instance}`,
   /** Role credentials of a role ARN. */
   roleCredentials: (arn: string): string => `role-credentials:${arn}`,
+  /** The note that the AWS SSO CLI session of an instance was imported (see {@link SecureStore.importSession}). */
+  referenceImport: (instance: string): string => `imported-from-aws-sso-cli:${instance}`,
   /** The ECS server's bearer token. */
   ecsBearerToken: "ecs-bearer-token",
   /** The ECS server's admin credential (loading and unloading; never given to containers). */
@@ -260,6 +262,43 @@ const roleCodec: Codec<StoredRoleCredentials> = {
   },
   secrets: (v) => [v.secretAccessKey, v.sessionToken],
 };
+
+/** Parses a stored client registration (the reference's JSON shape); undefined when damaged. */
+export function parseRegistration(bytes: Uint8Array): ClientRegistration | undefined {
+  return registrationCodec.parse(bytes);
+}
+
+/** Parses a stored SSO token (the reference's JSON shape); undefined when damaged. */
+export function parseToken(bytes: Uint8Array): SsoToken | undefined {
+  return tokenCodec.parse(bytes);
+}
+
+/** Parses stored role credentials (the reference's JSON shape); undefined when damaged. */
+export function parseRoleCredentials(bytes: Uint8Array): StoredRoleCredentials | undefined {
+  return roleCodec.parse(bytes);
+}
+
+/** What {@link SecureStore.importSession} writes: a session taken over from another tool. */
+export interface ImportedSession {
+  /** The client registration the token was issued to (replaces ours: we have no token). */
+  registration?: ClientRegistration;
+  /** The SSO token. */
+  token: SsoToken;
+  /** Role credentials still valid, by role ARN; written only where we have none. */
+  roleCredentials: [string, StoredRoleCredentials][];
+  /** Where it came from, kept in the import note (`file`, `secret-service`...). */
+  from: string;
+  /** When, epoch ms (the import note records it). */
+  nowMs: number;
+}
+
+/** The note kept after an import, so that the same session is never imported twice. */
+export interface ReferenceImportNote {
+  /** When the import happened (RFC3339 UTC). */
+  importedAt: string;
+  /** The store kind it came from. */
+  from: string;
+}
 
 const textCodec: Codec<string> = {
   parse: (bytes) => {
@@ -445,6 +484,50 @@ export class SecureStore {
   /** Deletes the ECS server's TLS certificate chain. */
   deleteEcsCertChain(): Promise<boolean> {
     return this.#delete(STORE_KEYS.ecsCertChain);
+  }
+
+  /** The note left by an earlier import of the AWS SSO CLI session of `instance`, if any. */
+  async getReferenceImport(instance: string): Promise<ReferenceImportNote | undefined> {
+    const bytes = await this.#backend.get(STORE_KEYS.referenceImport(instance));
+    const o = bytes === undefined ? undefined : jsonObject(bytes);
+    if (o === undefined) return undefined;
+    return { importedAt: str(o, "importedAt") ?? "", from: str(o, "from") ?? "" };
+  }
+
+  /**
+   * Takes over a session imported from the AWS SSO CLI, under the store lock, all or nothing
+   * as far as this tool is concerned: it writes only while `instance` still has no token and
+   * was never imported before (so a login made meanwhile, or a later logout, wins), then
+   * leaves the import note. Returns false when it wrote nothing.
+   */
+  importSession(instance: string, session: ImportedSession): Promise<boolean> {
+    return this.#locked(async () => {
+      const b = this.#backend;
+      if (await b.get(STORE_KEYS.token(instance)) !== undefined) return false;
+      if (await b.get(STORE_KEYS.referenceImport(instance)) !== undefined) return false;
+      const log = this.#options.logger;
+      if (session.registration !== undefined) {
+        for (const s of registrationCodec.secrets(session.registration)) log.secret(s);
+        await b.set(
+          STORE_KEYS.clientData(instance),
+          registrationCodec.encode(session.registration),
+        );
+      }
+      for (const [arn, creds] of session.roleCredentials) {
+        const key = STORE_KEYS.roleCredentials(arn);
+        if (await b.get(key) !== undefined) continue;
+        for (const s of roleCodec.secrets(creds)) log.secret(s);
+        await b.set(key, roleCodec.encode(creds));
+      }
+      for (const s of tokenCodec.secrets(session.token)) log.secret(s);
+      await b.set(STORE_KEYS.token(instance), tokenCodec.encode(session.token));
+      const note: ReferenceImportNote = {
+        importedAt: new Date(session.nowMs).toISOString().replace(/\.\d{3}Z$/, "Z"),
+        from: session.from,
+      };
+      await b.set(STORE_KEYS.referenceImport(instance), encoder.encode(JSON.stringify(note)));
+      return true;
+    });
   }
 
   /** Runs `fn` holding the store lock (for multi-key changes made with the methods above). */

@@ -79,7 +79,8 @@ const CRYPTO_FAILURE = 3;
 const PLAINTEXT_VERSION = 1;
 const TIMEOUT_MS = 60_000;
 
-function utf16leBase64(text: string): string {
+/** `text` as UTF-16LE bytes in base64: what PowerShell's `-EncodedCommand` takes. */
+export function utf16leBase64(text: string): string {
   const bytes = new Uint8Array(text.length * 2);
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);

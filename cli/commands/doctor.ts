@@ -17,6 +17,7 @@ import {
 import { UsageError } from "../../lib/errors.ts";
 import { formatRfc3339 } from "../../lib/time_format.ts";
 import { timeRemain } from "../../lib/time_remain.ts";
+import type { SecureStore } from "../../lib/secure_store.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
 import { localOffsetMinutes } from "../local_time.ts";
@@ -111,8 +112,9 @@ async function checkStoreAndToken(ctx: Context): Promise<CheckResult[]> {
     : "named by SecureStore in config.yaml";
   let token;
   let kind: string;
+  let store;
   try {
-    const store = await secureStore(ctx);
+    store = await secureStore(ctx);
     kind = store.kind;
     token = await store.getToken(instance.name);
   } catch (e) {
@@ -178,7 +180,70 @@ async function checkStoreAndToken(ctx: Context): Promise<CheckResult[]> {
       });
     }
   }
+  const previous = await checkReferenceSession(ctx, store, token === undefined);
+  if (previous !== undefined) results.push(previous);
   return results;
+}
+
+/** The AWS SSO CLI's session in the same kind of store: imported, importable, or why not. */
+async function checkReferenceSession(
+  ctx: Context,
+  store: SecureStore,
+  noSession: boolean,
+): Promise<CheckResult | undefined> {
+  const name = "aws-sso-cli";
+  const instance = await ctx.instance();
+  let found;
+  try {
+    const { referenceSessionFinding } = await import("../services/reference_session.ts");
+    found = await referenceSessionFinding(ctx, instance, store);
+  } catch (e) {
+    return { name, state: "warn", detail: `cannot read the AWS SSO CLI store: ${message(e)}` };
+  }
+  if (found === undefined) return undefined;
+  const { location, finding, importedAt } = found;
+  if (importedAt !== undefined) {
+    return {
+      name,
+      state: "ok",
+      detail:
+        `the AWS SSO CLI session was imported on ${importedAt}; ${location} was left as it was`,
+    };
+  }
+  if (!noSession) return undefined;
+  switch (finding.state) {
+    case "absent":
+    case "no-session":
+      return undefined;
+    case "usable":
+      return {
+        name,
+        state: "ok",
+        detail: `${location} holds a session for ${instance.name}; the next command imports it`,
+      };
+    case "expired":
+      return {
+        name,
+        state: "warn",
+        detail:
+          `the AWS SSO CLI session in ${location} expired at ${finding.expiresAt}; it cannot be imported`,
+        hint: 'run "aws-sso login"',
+      };
+    case "locked":
+      return {
+        name,
+        state: "warn",
+        detail: `found ${location}, but AWS_SSO_FILE_PASSWORD is not set`,
+        hint: "set AWS_SSO_FILE_PASSWORD to the AWS SSO CLI's password to import its session",
+      };
+    case "undecryptable":
+      return {
+        name,
+        state: "warn",
+        detail: `cannot read ${location}: ${finding.detail}`,
+        hint: 'check AWS_SSO_FILE_PASSWORD, or run "aws-sso login"',
+      };
+  }
 }
 
 function localTime(ms: number): string {

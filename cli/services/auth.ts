@@ -131,6 +131,12 @@ export async function tokenManager(
       ctx.output.err(`Waiting for another aws-sso process to finish: ${holder}\n`),
     login: ui === false ? undefined : loginInterface(ctx, settings, instance, ui),
     portalLogout: (token) => portal.logout(token),
+    importSession: async () =>
+      await (await import("./reference_session.ts")).importReferenceSessionFor(
+        ctx,
+        instance,
+        store,
+      ),
     loginHint: loginHint(settings, instance),
   });
 }

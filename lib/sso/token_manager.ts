@@ -80,6 +80,11 @@ export interface TokenManagerOptions {
   login?: LoginInterface;
   /** Ends the portal session of a token (sso:Logout). */
   portalLogout?: (accessToken: string) => Promise<void>;
+  /**
+   * Called when the store has no token for the instance, before anything else: may put one
+   * there (the AWS SSO CLI session import, lib/reference_session). Must not throw.
+   */
+  importSession?: () => Promise<void>;
   /** The hint given with "not logged in" (default `run "aws-sso login"`). */
   loginHint?: string;
   /** Lock wait when logging in (default {@link LOGIN_LOCK_TIMEOUT_MS}). */
@@ -203,7 +208,11 @@ export class TokenManager {
     options: { interactive?: boolean; purpose?: string } = {},
   ): Promise<TokenResult> {
     const { store, instance, clock } = this.#o;
-    const before = await store.getToken(instance.name);
+    let before = await store.getToken(instance.name);
+    if (before === undefined && this.#o.importSession !== undefined) {
+      await this.#o.importSession();
+      before = await store.getToken(instance.name);
+    }
     if (before !== undefined && tokenRemainingMs(before, clock.now()) > REFRESH_BEFORE_MS) {
       return { token: before, source: "cached" };
     }
