@@ -26,7 +26,7 @@ export function referenceSessionSource(
   if (kind === undefined) return undefined;
   const reader = referenceRecordReader(kind, {
     configDir: ctx.paths.configDir,
-    runner: new DenoCommandRunner({ path: ctx.env.PATH, os: Deno.build.os }),
+    runner: new DenoCommandRunner({ env: ctx.env, os: Deno.build.os }),
     fileIo: realFileIo,
   });
   if (reader === undefined) return undefined;

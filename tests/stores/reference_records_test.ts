@@ -149,7 +149,7 @@ Deno.test("stores the reference had no record in (json, pass, memory) have no re
 
 // ---- a real Secret Service (tests/stores/run_secret_service_tests.sh, or the PREAMBLE's session) ----
 
-const runner = new DenoCommandRunner({ path: Deno.env.get("PATH"), os: Deno.build.os });
+const runner = new DenoCommandRunner({ env: Deno.env.toObject(), os: Deno.build.os });
 const inSession = Deno.build.os === "linux" &&
   Deno.env.get("DBUS_SESSION_BUS_ADDRESS") !== undefined &&
   await SecretServiceBackend.probe(runner, 5000);
