@@ -137,6 +137,29 @@ async function install(src: string, dest: string, emu: Emulator): Promise<void> 
   await Deno.writeFile(dest, data, { mode: 0o600 });
 }
 
+/**
+ * Settings only some commands use are checked where they are used, as AWS SSO CLI does (issue
+ * 16): these files load (with a warning when the value is ignored), and the command that needs
+ * the setting fails with one clear line.
+ */
+const CHECKED_WHERE_USED: Record<string, { warns?: RegExp; fails?: string[] }> = {
+  "history_limit_negative.yaml": { warns: /WARN .*HistoryLimit -1 is less than 0/ },
+  "loglevel_unknown.yaml": { warns: /WARN .*invalid LogLevel 'loud' is ignored/ },
+  "profile_format_unclosed.yaml": {
+    warns: /WARN unable to generate ProfileName/,
+    fails: ["setup", "profiles", "--print"],
+  },
+  "profile_format_unknown_field.yaml": {
+    warns: /WARN unable to generate ProfileName/,
+    fails: ["setup", "profiles", "--print"],
+  },
+  "profile_format_unknown_function.yaml": {
+    warns: /WARN unable to generate ProfileName/,
+    fails: ["setup", "profiles", "--print"],
+  },
+  "urlaction_unknown.yaml": { fails: ["console", "--arn", ADMIN] },
+};
+
 Deno.test({
   name: "bad input gets one clear error line, exit code 1 or 2, and no changed user file",
   ...E2E,
@@ -162,16 +185,33 @@ Deno.test({
     try {
       await step("config.yaml corpus", async () => {
         for (const name of await corpus("config")) {
+          const where = CHECKED_WHERE_USED[name];
           await breakAndRun(ctx, {
             prepare: (home) =>
               install(`${CORPUS}config/${name}`, `${home}/${CONFIG_DIR}/config.yaml`, emu),
             runs: [
               // An alias bomb is never expanded: it may load, but must not hang.
-              { args: ["cache"], expect: name === "alias_bomb.yaml" ? "error-or-ok" : "error" },
+              {
+                args: ["cache"],
+                expect: where !== undefined
+                  ? "ok"
+                  : name === "alias_bomb.yaml"
+                  ? "error-or-ok"
+                  : "error",
+              },
               // process needs no profile names: a bad ProfileFormat may still work there.
               { args: ["process", "--arn", ADMIN], expect: "error-or-ok" },
+              ...(where?.fails === undefined
+                ? []
+                : [{ args: where.fails, expect: "error" as const }]),
             ],
-            mayChange: (p) => name === "alias_bomb.yaml" && p.endsWith("/cache.json"),
+            mayChange: (p) =>
+              (name === "alias_bomb.yaml" || where !== undefined) && p.endsWith("/cache.json"),
+            async check(_home, [cache]) {
+              if (where?.warns !== undefined) {
+                assert.match(cache!.stderr, where.warns, `config/${name}: ${cache!.stderr}`);
+              }
+            },
           }).catch((e) => {
             failures.push(`config/${name}: ${e.message}`);
           });
