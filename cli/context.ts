@@ -25,6 +25,7 @@ import {
   type SettingsCacheKey,
 } from "../lib/settings/settings_cache.ts";
 import type { UrlAction } from "../lib/settings/url_action.ts";
+import type { SecretBackend } from "../stores/backend.ts";
 import buildInfo from "./build_info.json" with { type: "json" };
 import { ConsoleLogger, SecretRegistry } from "./log.ts";
 import type { Output } from "./output.ts";
@@ -68,6 +69,28 @@ export interface ContextDeps {
   secrets: SecretRegistry;
   /** HTTP (tests may wrap it to count or fail requests). */
   fetch?: typeof fetch;
+  /**
+   * The secret store to use instead of the one config.yaml names (in-process tests pass a
+   * MemoryBackend).
+   */
+  backend?: SecretBackend;
+}
+
+/**
+ * One per-run service a Context holds (the secure store, the role cache, the token map...): the
+ * typed key {@link Context.service} creates its value under, once. Declare a slot next to the
+ * service it holds; a service whose value depends on an option gets a slot per option value.
+ */
+export class ServiceSlot<T> {
+  /** For debugging: what the slot holds. */
+  readonly name: string;
+  /** Phantom field: ties the slot to the type of its value. */
+  declare readonly _value: T;
+
+  /** Creates a slot named `name`. */
+  constructor(name: string) {
+    this.name = name;
+  }
 }
 
 function parseBool(value: string | undefined): boolean {
@@ -82,6 +105,18 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/** The value for `key` in a per-run map of services held in `slot`, created once per key. */
+export function keyedService<T>(
+  ctx: Context,
+  slot: ServiceSlot<Map<string, T>>,
+  key: string,
+  create: () => T,
+): T {
+  const map = ctx.service(slot, () => new Map<string, T>());
+  if (!map.has(key)) map.set(key, create());
+  return map.get(key)!;
+}
+
 /** Everything a command needs; settings and later services load on first use. */
 export class Context {
   readonly env: Record<string, string>;
@@ -92,8 +127,10 @@ export class Context {
   readonly globals: GlobalOptions;
   readonly paths: Paths;
   readonly fetch: typeof fetch;
+  /** The store that replaces the configured one (tests). */
+  readonly backend?: SecretBackend;
   #settings?: Promise<Settings>;
-  readonly #memo = new Map<string, unknown>();
+  readonly #services = new Map<ServiceSlot<unknown>, unknown>();
 
   /** Builds the context from the global options and the process facts. */
   constructor(globals: GlobalOptions, deps: ContextDeps) {
@@ -103,6 +140,7 @@ export class Context {
     this.secrets = deps.secrets;
     this.globals = globals;
     this.fetch = deps.fetch ?? fetch;
+    this.backend = deps.backend;
     this.logger = new ConsoleLogger(
       deps.output,
       deps.secrets,
@@ -124,17 +162,18 @@ export class Context {
   }
 
   /**
-   * Creates a per-run service once (the secure store, the token manager, the role cache ...).
-   * Service modules in cli/services/ use this so that every command shares one instance.
+   * The per-run service held in `slot`, created by `create` on first use (the secure store, the
+   * role cache ...). Service modules in cli/services/ use this so that every command of a run
+   * shares one instance.
    */
-  memo<T>(key: string, create: () => T): T {
-    if (!this.#memo.has(key)) this.#memo.set(key, create());
-    return this.#memo.get(key) as T;
+  service<T>(slot: ServiceSlot<T>, create: () => T): T {
+    if (!this.#services.has(slot)) this.#services.set(slot, create());
+    return this.#services.get(slot) as T;
   }
 
-  /** True when {@link memo} has already created `key`. */
-  memoized(key: string): boolean {
-    return this.#memo.has(key);
+  /** True when {@link service} has already created the value of `slot`. */
+  hasService(slot: ServiceSlot<unknown>): boolean {
+    return this.#services.has(slot);
   }
 
   /** A path shortened with `~` for messages. */

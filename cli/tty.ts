@@ -8,7 +8,7 @@
  */
 import { CancelledError } from "../lib/errors.ts";
 import type { LineReader } from "../lib/sso/login_flow.ts";
-import type { Context } from "./context.ts";
+import { type Context, ServiceSlot } from "./context.ts";
 
 /** Where prompts and must-see messages go, and where answers come from. */
 export interface PromptTerminal {
@@ -173,7 +173,9 @@ function decode(bytes: number[]): string {
   return new TextDecoder().decode(new Uint8Array(bytes));
 }
 
+const PROMPT_TERMINAL = new ServiceSlot<PromptTerminal>("prompt terminal");
+
 /** The run's prompt terminal (one per run). */
 export function promptTerminal(ctx: Context): PromptTerminal {
-  return ctx.memo("prompt-terminal", () => new Terminal(ctx));
+  return ctx.service(PROMPT_TERMINAL, () => new Terminal(ctx));
 }

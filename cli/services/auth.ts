@@ -19,7 +19,7 @@ import {
 import type { UrlAction } from "../../lib/settings/url_action.ts";
 import type { LoginInterface } from "../../lib/sso/login_flow.ts";
 import { loginLockPath, rfc3339Utc, TokenManager } from "../../lib/sso/token_manager.ts";
-import type { Context } from "../context.ts";
+import { type Context, ServiceSlot } from "../context.ts";
 import { promptTerminal } from "../tty.ts";
 import { urlOpenerFor } from "../url_opener.ts";
 import { secureStore } from "./store.ts";
@@ -46,6 +46,13 @@ export interface LoginUiOptions {
   paste?: boolean;
 }
 
+/** The access token of each instance, for this run (so one run asks the store once). */
+const ACCESS_TOKENS = new ServiceSlot<Map<string, Promise<string>>>("access tokens");
+
+function tokens(ctx: Context): Map<string, Promise<string>> {
+  return ctx.service(ACCESS_TOKENS, () => new Map());
+}
+
 /**
  * A usable SSO access token for the selected instance: the stored one, refreshed when it nears
  * expiry, or (when allowed, see {@link AccessTokenOptions.interactive}) a new login. Throws
@@ -53,8 +60,8 @@ export interface LoginUiOptions {
  */
 export async function accessToken(ctx: Context, options: AccessTokenOptions = {}): Promise<string> {
   const [settings, instance] = await Promise.all([ctx.settings(), ctx.instance()]);
-  const tokens = ctx.memo("auth:tokens", () => new Map<string, Promise<string>>());
-  let pending = tokens.get(instance.name);
+  const memo = tokens(ctx);
+  let pending = memo.get(instance.name);
   if (pending === undefined) {
     const interactive = options.interactive === true || settings.autoLogin;
     pending = (async () => {
@@ -63,8 +70,8 @@ export async function accessToken(ctx: Context, options: AccessTokenOptions = {}
       if (result.source === "login") ctx.logger.info("Logged in to AWS SSO");
       return result.token.accessToken;
     })();
-    tokens.set(instance.name, pending);
-    pending.catch(() => tokens.delete(instance.name));
+    memo.set(instance.name, pending);
+    pending.catch(() => memo.delete(instance.name));
   }
   return await pending;
 }
@@ -75,7 +82,7 @@ export async function accessToken(ctx: Context, options: AccessTokenOptions = {}
  */
 export async function forgetAccessToken(ctx: Context): Promise<void> {
   const instance = await ctx.instance();
-  ctx.memo("auth:tokens", () => new Map<string, Promise<string>>()).delete(instance.name);
+  tokens(ctx).delete(instance.name);
 }
 
 /**
@@ -90,7 +97,7 @@ export async function tokenRejected(ctx: Context, token: string): Promise<void> 
       instance.name,
       (t) => t !== undefined && t.accessToken === token ? { ...t, expiresAt: rfc3339Utc(0) } : t,
     );
-    ctx.memo("auth:tokens", () => new Map<string, Promise<string>>()).delete(instance.name);
+    tokens(ctx).delete(instance.name);
   } catch (e) {
     ctx.logger.debug("could not mark the refused SSO token expired", {
       reason: (e as Error).message,

@@ -42,7 +42,7 @@ import {
   type SsoInstance,
 } from "../../lib/settings/settings.ts";
 import type { LoginInterface } from "../../lib/sso/login_flow.ts";
-import { ConfigNotFoundError, type Context } from "../context.ts";
+import { ConfigNotFoundError, type Context, keyedService, ServiceSlot } from "../context.ts";
 import type { RegionFlags } from "./env.ts";
 import { localOffsetMinutes } from "../local_time.ts";
 
@@ -217,12 +217,18 @@ async function httpDeps(ctx: Context): Promise<HttpDeps> {
   return { fetch: ctx.fetch, clock: ctx.clock, logger: ctx.logger, retry: DEFAULT_RETRY };
 }
 
+/** Resolved profiles by request, and their credential providers by profile, for this run. */
+const PROFILES = new ServiceSlot<Map<string, Promise<SsoProfile>>>("AWS CLI profiles");
+const PROVIDERS = new ServiceSlot<Map<string, Promise<RoleCredentialProvider>>>(
+  "AWS CLI profile credentials",
+);
+
 /**
  * Reads profile `request.name` from `~/.aws/config` with the AWS SDK's parser and resolves it
  * with the flags and environment (once per run).
  */
 export function loadAwsProfile(ctx: Context, request: AwsProfileRequest): Promise<SsoProfile> {
-  return ctx.memo(`aws-profile:${JSON.stringify(request)}`, async () => {
+  return keyedService(ctx, PROFILES, JSON.stringify(request), async () => {
     const file = ctx.paths.awsConfigFile;
     const [{ loadSharedConfigFiles, loadSsoSessionData }, { resolveSsoProfile, shellWord }] =
       await Promise.all([
@@ -329,7 +335,7 @@ function portalError(e: unknown, profile: SsoProfile): unknown {
 }
 
 function roleProvider(ctx: Context, profile: SsoProfile): Promise<RoleCredentialProvider> {
-  return ctx.memo(`aws-profile:provider:${profile.name}:${profile.tokenCacheKey}`, async () => {
+  return keyedService(ctx, PROVIDERS, `${profile.name}:${profile.tokenCacheKey}`, async () => {
     const [
       settings,
       http,

@@ -25,7 +25,7 @@ import {
 } from "../../lib/errors.ts";
 import type { RoleFlat } from "../../lib/roles/role.ts";
 import type { Settings, SsoInstance } from "../../lib/settings/settings.ts";
-import type { Context } from "../context.ts";
+import { type Context, ServiceSlot } from "../context.ts";
 
 export type { RoleCredentials } from "../../lib/creds/role_credentials.ts";
 
@@ -203,8 +203,13 @@ function portalError(e: unknown, arn: string, instance: SsoInstance, settings: S
   return e;
 }
 
+const PROVIDER = new ServiceSlot<Promise<RoleCredentialProvider>>("role credentials");
+const PROVIDER_INTERACTIVE = new ServiceSlot<Promise<RoleCredentialProvider>>(
+  "role credentials (may log in)",
+);
+
 function provider(ctx: Context, interactive: boolean): Promise<RoleCredentialProvider> {
-  return ctx.memo(`creds:provider:${interactive}`, async () => {
+  return ctx.service(interactive ? PROVIDER_INTERACTIVE : PROVIDER, async () => {
     const [settings, instance, http, { secureStore }, { RoleCredentialProvider }] = await Promise
       .all([
         ctx.settings(),

@@ -27,7 +27,7 @@ import { pruneHistory, recordHistory } from "../../lib/roles/history.ts";
 import type { DiscoveredAccount } from "../../lib/roles/refresh.ts";
 import { buildRoleSet, type RoleSet } from "../../lib/roles/role.ts";
 import type { Settings, SsoInstance } from "../../lib/settings/settings.ts";
-import type { Context } from "../context.ts";
+import { type Context, ServiceSlot } from "../context.ts";
 
 /** Discovery concurrency ceiling when neither `Threads` nor `--threads` is set. */
 export const DEFAULT_MAX_THREADS = 32;
@@ -66,7 +66,7 @@ export interface RefreshOptions {
   progress?: boolean;
 }
 
-const MEMO_KEY = "roles:loaded";
+const LOADED_ROLES = new ServiceSlot<RoleMemo>("loaded roles");
 
 /** The cache file location and lock for this run. */
 export function roleCacheFile(ctx: Context): RoleCacheFile {
@@ -156,7 +156,7 @@ interface RoleMemo {
 }
 
 function memo(ctx: Context): RoleMemo {
-  return ctx.memo<RoleMemo>(MEMO_KEY, () => ({}));
+  return ctx.service(LOADED_ROLES, () => ({}));
 }
 
 /**

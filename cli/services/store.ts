@@ -19,7 +19,7 @@ import type { PasswordSource } from "../../stores/backend.ts";
 import { DenoCommandRunner } from "../../stores/command_runner.ts";
 import { EncryptedFileBackend } from "../../stores/encrypted_file.ts";
 import { openBackend } from "../../stores/open_store.ts";
-import { ConfigNotFoundError, type Context } from "../context.ts";
+import { ConfigNotFoundError, type Context, ServiceSlot } from "../context.ts";
 import { promptTerminal } from "../tty.ts";
 
 /** How many times an empty new password is asked again before giving up. */
@@ -135,13 +135,13 @@ function quietPasswordSource(ctx: Context): PasswordSource {
   };
 }
 
+type StoreSettings = Pick<
+  Settings,
+  "file" | "problems" | "secureStore" | "jsonStore" | "secretServiceCollection"
+>;
+
 /** The store settings: config.yaml's, or (when allowed and there is none) the defaults. */
-async function storeSettings(
-  ctx: Context,
-  configOptional: boolean,
-): Promise<
-  Pick<Settings, "file" | "problems" | "secureStore" | "jsonStore" | "secretServiceCollection">
-> {
+async function storeSettings(ctx: Context, configOptional: boolean): Promise<StoreSettings> {
   try {
     return await ctx.settings();
   } catch (e) {
@@ -157,23 +157,45 @@ async function storeSettings(
   }
 }
 
-/** Opens the configured store once per run. */
-export function secureStore(ctx: Context, options: SecureStoreOptions = {}): Promise<SecureStore> {
-  if (options.prompt === false && !ctx.memoized("secure-store")) {
-    return ctx.memo(
-      "secure-store:quiet",
-      () => openSecureStore(ctx, options, quietPasswordSource(ctx)),
+/** The store of this run that may ask for the file store's password, and the one that may not. */
+const PROMPTING_STORE = new ServiceSlot<Promise<SecureStore>>("secure store");
+const QUIET_STORE = new ServiceSlot<Promise<SecureStore>>("secure store (never asks)");
+
+/**
+ * Opens the configured store once per run. `configOptional` decides only whether a missing
+ * config.yaml is an error (then nothing is opened) or means the defaults, so one store per
+ * password mode serves every caller; a store that may ask serves quiet callers too.
+ */
+export async function secureStore(
+  ctx: Context,
+  options: SecureStoreOptions = {},
+): Promise<SecureStore> {
+  const settings = await storeSettings(ctx, options.configOptional === true);
+  if (options.prompt === false && !ctx.hasService(PROMPTING_STORE)) {
+    return await ctx.service(
+      QUIET_STORE,
+      () => openSecureStore(ctx, settings, quietPasswordSource(ctx)),
     );
   }
-  return ctx.memo("secure-store", () => openSecureStore(ctx, options, filePasswordSource(ctx)));
+  return await ctx.service(
+    PROMPTING_STORE,
+    () => openSecureStore(ctx, settings, filePasswordSource(ctx)),
+  );
 }
 
 async function openSecureStore(
   ctx: Context,
-  options: SecureStoreOptions,
+  settings: StoreSettings,
   passwordSource: PasswordSource,
 ): Promise<SecureStore> {
-  const settings = await storeSettings(ctx, options.configOptional === true);
+  if (ctx.backend !== undefined) {
+    return new SecureStore({
+      backend: ctx.backend,
+      lockPath: ctx.paths.storeLock,
+      clock: ctx.clock,
+      logger: ctx.logger,
+    });
+  }
   assertSettingsUsable(settings, "SecureStore");
   const passwordDir = ctx.env.PASSWORD_STORE_DIR ?? "";
   const backend = await openBackend({
