@@ -24,6 +24,7 @@ import type { CommandRunner } from "../stores/backend.ts";
 import { childEnv } from "../stores/child_env.ts";
 import { DenoCommandRunner } from "../stores/command_runner.ts";
 import type { Context } from "./context.ts";
+import { safeText } from "../lib/safe_text.ts";
 
 /** Starts programs for the URL actions. */
 export interface ProcessLauncher {
@@ -117,7 +118,7 @@ export function realLauncher(
 export function createUrlOpener(options: UrlOpenerOptions): UrlOpener {
   const { logger, notice } = options;
   const print = (url: string) =>
-    notice(`Please open the following URL in your browser:\n\n${url}\n\n`);
+    notice(`Please open the following URL in your browser:\n\n${safeText(url)}\n\n`);
   const exec = (url: string) => {
     const { program, args } = execArgv(options.execCommand, url, options.home);
     try {
@@ -155,7 +156,7 @@ export function createUrlOpener(options: UrlOpenerOptions): UrlOpener {
           print(url);
           return;
         case "printurl":
-          notice(`${url}\n`);
+          notice(`${safeText(url)}\n`);
           return;
         case "ansi-osc52":
           notice(osc52(url));
