@@ -9,6 +9,7 @@ import {
   commandServices,
   type CommandServicesOptions,
 } from "../../fakes/command_services.ts";
+import { run } from "../../../cli/app.ts";
 import { storeSignedInSession } from "../../fakes/signed_in_session.ts";
 import type { Emulator } from "../../emulator/emulator.ts";
 
@@ -38,4 +39,21 @@ export async function signedIn(
   if (options.session !== false) await storeSignedInSession(emu, t.store, 3600_000);
   emu.resetCounters();
   return t;
+}
+
+/**
+ * Runs the command line `argv` in this process, through the whole commander graph (cli/app.ts
+ * `run`), over the same HOME, store, environment and recording output as `t.services`: proves
+ * the wiring (flags → input → runX, usage errors → exit 2) without spawning. Returns the exit
+ * code.
+ */
+export async function runArgv(t: CommandServices, argv: string[]): Promise<number> {
+  const s = t.services;
+  return await run(argv, {
+    env: s.env,
+    output: t.output,
+    clock: s.clock,
+    secrets: s.secrets,
+    backend: t.backend,
+  });
 }

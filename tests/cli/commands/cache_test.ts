@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { formatCacheDiff, runCache } from "../../../cli/commands/cache.ts";
 import { NotLoggedInError } from "../../../lib/errors.ts";
 import { startEmulator } from "../../emulator/emulator.ts";
-import { signedIn } from "./_signed_in.ts";
+import { runArgv, signedIn } from "./_signed_in.ts";
 
 interface RawCache {
   SSO: Record<string, { Roles: { Accounts: Record<string, { Roles: Record<string, unknown> }> } }>;
@@ -91,4 +91,15 @@ Deno.test("formatCacheDiff() escapes control characters in ARNs from an older ca
     formatCacheDiff({ added: ["arn:aws:iam::1:role/a\x1b[2Jb"], deleted: [] }),
     "Updated cache: added=1, deleted=0\n+ arn:aws:iam::1:role/a\\x1b[2Jb\n",
   );
+});
+
+Deno.test("cache is wired to runCache: --silent, --no-config-check and --threads", async () => {
+  await using emu = await startEmulator({ accounts: 1, rolesPerAccount: 1 });
+  await using t = await signedIn(emu, { extra: "AutoConfigCheck: true\n" });
+  assert.equal(await runArgv(t, ["cache", "--silent", "--no-config-check", "--threads", "2"]), 0);
+  assert.equal(t.output.stdout, "");
+  assert.match(t.output.stderr, /INFO Updated cache: added=1, deleted=0/);
+  assert.doesNotMatch(t.output.stderr, /AutoConfigCheck/);
+  assert.equal(await runArgv(t, ["cache", "--threads", "0"]), 2);
+  assert.match(t.output.stderr, /--threads must be a whole number of at least 1, not '0'/);
 });

@@ -7,7 +7,7 @@ import { rfc3339Utc } from "../../../lib/sso/token_manager.ts";
 import { DecryptionError } from "../../../stores/backend.ts";
 import { startEmulator } from "../../emulator/emulator.ts";
 import { commandServices } from "../../fakes/command_services.ts";
-import { signedIn } from "./_signed_in.ts";
+import { runArgv, signedIn } from "./_signed_in.ts";
 
 /** The report's lines by check name: [state, the line and its hint]. */
 function report(stdout: string): Map<string, { state: string; line: string }> {
@@ -230,4 +230,11 @@ Deno.test("formatReport() aligns the names, indents hints under warn and fail, a
     formatReport(results, (s, t) => `<${s}>${t}`),
     /^<ok>ok {4}config {6}fine\n<warn>warn {2}aws config {2}old\n/,
   );
+});
+
+Deno.test("doctor is wired to runDoctor and exits 1 when a check fails", async () => {
+  await using emu = await startEmulator({ accounts: 1 });
+  await using t = await signedIn(emu, { session: false, env: SHELL });
+  assert.equal(await runArgv(t, ["doctor"]), 1);
+  assert.match(t.output.stdout, /^FAIL +token /m);
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { runFlush } from "../../../cli/commands/flush.ts";
 import { startEmulator } from "../../emulator/emulator.ts";
-import { signedIn } from "./_signed_in.ts";
+import { runArgv, signedIn } from "./_signed_in.ts";
 
 const ADMIN = "arn:aws:iam::012345678901:role/AdministratorAccess";
 const READONLY = "arn:aws:iam::012345678901:role/ReadOnlyAccess";
@@ -58,4 +58,17 @@ Deno.test("runFlush() --type sso deletes only the SSO token; --type all deletes 
   assert.deepEqual(await t.store.listRoleCredentialArns(), []);
   assert.match(t.output.stderr, /Flushed the cached STS credentials of .*AdministratorAccess/);
   assert.match(t.output.stderr, /No AWS SSO token to flush/);
+});
+
+Deno.test("flush is wired to runFlush: -t defaults to sts and takes only sts, sso or all", async () => {
+  await using emu = await startEmulator({ accounts: 1 });
+  await using t = await signedIn(emu);
+  await t.store.putRoleCredentials(ADMIN, creds("AdministratorAccess"));
+  assert.equal(await runArgv(t, ["flush"]), 0, t.output.stderr);
+  assert.deepEqual(await t.store.listRoleCredentialArns(), []);
+  assert.ok(await t.store.getToken("Default"));
+  assert.equal(await runArgv(t, ["flush", "-t", "sso"]), 0);
+  assert.equal(await t.store.getToken("Default"), undefined);
+  assert.equal(await runArgv(t, ["flush", "--type", "everything"]), 2);
+  assert.match(t.output.stderr, /'everything' is invalid/);
 });

@@ -5,7 +5,7 @@ import { runListSsoRoles } from "../../../cli/commands/list_sso_roles.ts";
 import { NotLoggedInError, UsageError } from "../../../lib/errors.ts";
 import { DecryptionError } from "../../../stores/backend.ts";
 import { startEmulator } from "../../emulator/emulator.ts";
-import { signedIn } from "./_signed_in.ts";
+import { runArgv, signedIn } from "./_signed_in.ts";
 
 const TABLE_HEADER =
   "AccountIdPad | AccountAlias | RoleName            | Profile                         | Expires";
@@ -168,4 +168,37 @@ Deno.test("runListSsoRoles() asks AWS now and leaves the role cache alone", asyn
   assert.match(t.output.stdout, /012345678901 \| production +\| AdministratorAccess/);
   assert.equal(emu.counters.ListAccounts, 1);
   await assert.rejects(Deno.stat(`${t.home}/.config/aws-sso/cache.json`), Deno.errors.NotFound);
+});
+
+Deno.test("list, list-sso-roles and the default command are wired to runList, runListSsoRoles and runDefaultList", async () => {
+  await using emu = await startEmulator({ accounts: 3, rolesPerAccount: 2 });
+  await using t = await signedIn(emu, { env: { AWS_SSO_FIELD_SORT: "RoleName" } });
+  assert.equal(await runArgv(t, []), 0, t.output.stderr);
+  assert.match(t.output.stdout, /^List of AWS roles for SSO Instance: Default \[Expires in: 59m\]/);
+  t.output.stdout = "";
+  const code = await runArgv(t, [
+    "list",
+    "--csv",
+    "--reverse",
+    "-P",
+    "AccountAlias=prod",
+    "Id",
+    "Arn",
+  ]);
+  assert.equal(code, 0, t.output.stderr);
+  assert.equal(
+    t.output.stdout,
+    "0,arn:aws:iam::012345678901:role/ReadOnlyAccess\n" +
+      "1,arn:aws:iam::012345678901:role/AdministratorAccess\n",
+    "AWS_SSO_FIELD_SORT binds to --sort",
+  );
+  t.output.stdout = "";
+  assert.equal(await runArgv(t, ["list", "-f"]), 0);
+  assert.match(t.output.stdout, /^Field +\| Description/);
+  t.output.stdout = "";
+  assert.equal(await runArgv(t, ["list-sso-roles"]), 0);
+  assert.match(t.output.stdout, /^AccountId +\| AccountName +\| RoleName/);
+  t.output.stderr = "";
+  assert.equal(await runArgv(t, ["list", "Nope"]), 2);
+  assert.match(t.output.stderr, /unsupported field: 'Nope'/);
 });

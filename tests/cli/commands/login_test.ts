@@ -4,7 +4,7 @@ import { runLogin } from "../../../cli/commands/login.ts";
 import { LoginFailedError } from "../../../lib/sso/login_flow.ts";
 import type { Emulator } from "../../emulator/emulator.ts";
 import { startEmulator } from "../../emulator/emulator.ts";
-import { signedIn } from "./_signed_in.ts";
+import { runArgv, signedIn } from "./_signed_in.ts";
 
 const DEVICE = "AuthWorkflow: device_code\n";
 
@@ -82,4 +82,28 @@ Deno.test("runLogin() fails when the user denies the device authorization, and s
   );
   assert.equal(await t.store.getToken("Default"), undefined);
   assert.equal(emu.counters.ListAccounts ?? 0, 0);
+});
+
+Deno.test("login is wired to runLogin: --url-action, --force, and bad --threads / --redirect-port are usage errors", async () => {
+  await using emu = await startEmulator({ accounts: 1, rolesPerAccount: 1 });
+  await using t = await signedIn(emu, { extra: DEVICE });
+  assert.equal(await runArgv(t, ["login"]), 0, t.output.stderr);
+  assert.match(t.output.stderr, /You are already logged in\. :\)/);
+  const [code] = await Promise.all([
+    runArgv(t, ["login", "--force", "-u", "print", "--threads", "2"]),
+    approveWhenAsked(emu),
+  ]);
+  assert.equal(code, 0, t.output.stderr);
+  assert.equal(emu.counters.StartDeviceAuthorization, 1);
+  for (
+    const [args, problem] of [
+      [["login", "--url-action", "fax"], /'fax' is invalid/],
+      [["login", "--threads", "0"], /--threads must be a whole number from 1 to 1024/],
+      [["login", "--redirect-port", "70000"], /--redirect-port must be a whole number from 1/],
+    ] as const
+  ) {
+    t.output.stderr = "";
+    assert.equal(await runArgv(t, [...args]), 2, args.join(" "));
+    assert.match(t.output.stderr, problem);
+  }
 });

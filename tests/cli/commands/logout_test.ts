@@ -3,7 +3,7 @@ import { runLogout } from "../../../cli/commands/logout.ts";
 import { runTags } from "../../../cli/commands/tags.ts";
 import { NotLoggedInError } from "../../../lib/errors.ts";
 import { startEmulator } from "../../emulator/emulator.ts";
-import { signedIn } from "./_signed_in.ts";
+import { runArgv, signedIn } from "./_signed_in.ts";
 
 const ARN = "arn:aws:iam::012345678901:role/AdministratorAccess";
 
@@ -48,4 +48,13 @@ Deno.test("runLogout() when not logged in still deletes the role credentials, th
   });
   assert.deepEqual(await t.store.listRoleCredentialArns(), []);
   assert.equal(emu.counters.Logout ?? 0, 0);
+});
+
+Deno.test("logout is wired to runLogout, and reports not being logged in with exit code 1", async () => {
+  await using emu = await startEmulator({ accounts: 1 });
+  await using t = await signedIn(emu);
+  assert.equal(await runArgv(t, ["logout"]), 0, t.output.stderr);
+  assert.equal(emu.counters.Logout, 1);
+  assert.equal(await runArgv(t, ["logout"]), 1);
+  assert.match(t.output.stderr, /You are not logged in to AWS SSO instance Default/);
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { runSetupCompletions } from "../../../cli/commands/setup_completions.ts";
 import { UsageError } from "../../../lib/errors.ts";
 import { commandServices } from "../../fakes/command_services.ts";
+import { runArgv } from "./_signed_in.ts";
 
 const BEGIN = "# BEGIN_AWS_SSO_CLI";
 
@@ -100,4 +101,17 @@ Deno.test("runSetupCompletions() needs exactly one action and a shell it support
     /cannot tell which shell you use: \$SHELL is not set/,
   );
   assert.equal(t.output.stdout, "");
+});
+
+Deno.test("setup completions and install-completions are wired to runSetupCompletions", async () => {
+  await using t = await commandServices({ env: { SHELL: "/bin/bash" } });
+  assert.equal(await runArgv(t, ["setup", "completions", "--source", "--shell", "fish"]), 0);
+  assert.match(t.output.stdout, /^function aws-sso-profile/m);
+  const rc = `${t.home}/my.bashrc`;
+  assert.equal(await runArgv(t, ["install-completions", "--shell-script", rc]), 0);
+  assert.match(await Deno.readTextFile(rc), /complete -o default -C /);
+  assert.equal(await runArgv(t, ["install-completions", "--uninstall", "--shell-script", rc]), 0);
+  assert.equal(await Deno.readTextFile(rc), "");
+  assert.equal(await runArgv(t, ["setup", "completions", "-I", "-U"]), 2);
+  assert.equal(await runArgv(t, ["setup", "completions", "--shell", "tcsh", "-I"]), 2);
 });

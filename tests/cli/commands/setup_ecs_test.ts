@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { runSetupEcsAuth, runSetupEcsSsl } from "../../../cli/commands/setup_ecs.ts";
 import { AwsSsoError, UsageError } from "../../../lib/errors.ts";
 import { commandServices } from "../../fakes/command_services.ts";
+import { runArgv } from "./_signed_in.ts";
 
 const TESTDATA = new URL("../../testdata/ecs/", import.meta.url).pathname;
 const CERT = `${TESTDATA}localhost_cert.pem`;
@@ -137,4 +138,18 @@ Deno.test("runSetupEcsSsl() warns about a CA certificate and a certificate store
   await t.store.putEcsPrivateKey(await Deno.readTextFile(`${TESTDATA}other_key.pem`));
   await runSetupEcsSsl({ certificate: CERT, force: true }, t.next());
   assert.match(t.output.stderr, /The stored private key does not belong to this certificate/);
+});
+
+Deno.test("setup ecs auth and ssl are wired to runSetupEcsAuth and runSetupEcsSsl", async () => {
+  await using t = await commandServices({ config: CONFIG });
+  assert.equal(await runArgv(t, ["setup", "ecs", "auth", "--rotate"]), 0, t.output.stderr);
+  const token = await t.store.getEcsBearerToken();
+  assert.equal(await runArgv(t, ["setup", "ecs", "auth"]), 0);
+  assert.equal(t.output.stdout, `${token}\n`);
+  assert.equal(await runArgv(t, ["setup", "ecs", "auth", "-d", "--rotate"]), 2);
+  assert.equal(await runArgv(t, ["setup", "ecs", "ssl", "-c", CERT, "-k", KEY, "--force"]), 0);
+  assert.ok(await t.store.getEcsPrivateKey());
+  assert.equal(await runArgv(t, ["setup", "ecs", "ssl", "-p", "-c", CERT]), 2);
+  assert.equal(await runArgv(t, ["setup", "ecs", "ssl", "-d"]), 0);
+  assert.equal(await t.store.getEcsCertChain(), undefined);
 });

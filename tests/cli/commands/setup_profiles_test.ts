@@ -3,7 +3,7 @@ import { runConfig, runSetupProfiles } from "../../../cli/commands/setup_profile
 import { MissingEndMarkerError } from "../../../lib/aws_config/managed_block.ts";
 import { AwsSsoError } from "../../../lib/errors.ts";
 import { type Emulator, startEmulator } from "../../emulator/emulator.ts";
-import { signedIn } from "./_signed_in.ts";
+import { runArgv, signedIn } from "./_signed_in.ts";
 
 const MINE = "# my settings ; é\r\n[default]\r\nregion = us-east-1\r\n\r\n" +
   "[profile mine]\r\nregion = eu-central-1";
@@ -123,4 +123,18 @@ Deno.test("runConfig() with several instances says how to write the others", asy
     w.t.output.stderr,
     /config wrote the profiles of SSO instance Default only; for the others run: aws-sso -S Other config, aws-sso -S "My Team" config/,
   );
+});
+
+Deno.test("setup profiles and config are wired to runSetupProfiles and runConfig; --diff conflicts with --print", async () => {
+  await using emu = await startEmulator({ accounts: 1 });
+  await using w = await world(emu, MINE);
+  assert.equal(await runArgv(w.t, ["setup", "profiles", "--print"]), 0, w.t.output.stderr);
+  assert.match(w.t.output.stdout, /^# BEGIN_AWS_SSO_CLI\n/);
+  assert.equal(await runArgv(w.t, ["setup", "profiles", "--print", "--diff"]), 2);
+  assert.equal(await runArgv(w.t, ["setup", "profiles"]), 1, "no terminal to confirm on");
+  assert.equal(await w.read(), MINE);
+  assert.equal(await runArgv(w.t, ["config", "--open", "exec"]), 0, w.t.output.stderr);
+  assert.match(w.t.output.stderr, /--open exec is ignored/);
+  assert.match(await w.read(), /# BEGIN_AWS_SSO_CLI\r\n/);
+  assert.equal(await runArgv(w.t, ["config", "--open", "fax"]), 2);
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { runTags } from "../../../cli/commands/tags.ts";
 import { UsageError } from "../../../lib/errors.ts";
 import { startEmulator } from "../../emulator/emulator.ts";
-import { signedIn } from "./_signed_in.ts";
+import { runArgv, signedIn } from "./_signed_in.ts";
 
 const ACCOUNTS = `    Accounts:
       "012345678901":
@@ -54,4 +54,15 @@ Deno.test("runTags() rejects an account that is not a 12-digit id, before callin
     return true;
   });
   assert.deepEqual(emu.counters, {});
+});
+
+Deno.test("tags is wired to runTags with -A and -R", async () => {
+  await using emu = await startEmulator({ accounts: 2, rolesPerAccount: 2 });
+  await using t = await signedIn(emu);
+  assert.equal(await runArgv(t, ["tags", "-A", "012345678901", "-R", "ReadOnlyAccess"]), 0);
+  assert.deepEqual(t.output.stdout.split("\n").filter((l) => l.startsWith("arn:")), [
+    "arn:aws:iam::012345678901:role/ReadOnlyAccess",
+  ]);
+  assert.equal(await runArgv(t, ["tags", "--account", "prod"]), 2);
+  assert.match(t.output.stderr, /invalid --account 'prod'/);
 });
