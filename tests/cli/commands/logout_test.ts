@@ -32,7 +32,7 @@ Deno.test("runLogout() ends the portal session and deletes the token and role cr
   assert.match(t.output.stderr, /Logged out of AWS SSO instance Default/);
   assert.equal(t.output.stdout, "");
 
-  // The ended session is refused by AWS: the next command needs a new login.
+  // With the session ended, the next command that needs AWS asks for a new login.
   emu.resetCounters();
   await assert.rejects(runTags({}, t.next()), NotLoggedInError);
 });
