@@ -17,10 +17,14 @@ function wantsDebug(argv: string[]): boolean {
   return level === "debug" || level === "trace";
 }
 
-/** Parses `argv` and runs the command; never throws. */
+/**
+ * Parses `argv` and runs the command; never throws. `deps` replaces the process's facts (the
+ * environment, the terminal, the clock, and for in-process tests the secret store).
+ */
 export async function run(argv: string[], deps?: Partial<ContextDeps>): Promise<number> {
   const env = deps?.env ?? Deno.env.toObject();
   const full: ContextDeps = {
+    ...deps,
     env,
     output: deps?.output ?? terminalOutput(env),
     clock: deps?.clock ?? systemClock,

@@ -434,18 +434,24 @@ export function formatReport(
   return out;
 }
 
+/** Runs the checks and prints the report; returns the exit code (1 when a check failed). */
+export async function runDoctor(services: Context): Promise<number> {
+  const results = await runChecks(services);
+  const colors = { ok: "green", warn: "yellow", fail: "red", skip: "dim" } as const;
+  const output = services.output;
+  const paint = output.stdoutIsTerminal
+    ? (s: CheckState, t: string) => output.style(colors[s], t)
+    : undefined;
+  output.out(formatReport(results, paint));
+  return results.some((r) => r.state === "fail") ? 1 : 0;
+}
+
 /** Builds `doctor`. */
 export function doctorCommand(app: App): CommandUnknownOpts {
   return new Command("doctor")
     .description("check the setup (config, store, login, clock, profiles, completion) and explain")
     .action(async (_opts, cmd) => {
-      const ctx = app.context(cmd);
-      const results = await runChecks(ctx);
-      const colors = { ok: "green", warn: "yellow", fail: "red", skip: "dim" } as const;
-      const paint = ctx.output.stdoutIsTerminal
-        ? (s: CheckState, t: string) => ctx.output.style(colors[s], t)
-        : undefined;
-      ctx.output.out(formatReport(results, paint));
-      if (results.some((r) => r.state === "fail")) app.setExitCode(1);
+      const code = await runDoctor(app.context(cmd));
+      if (code !== 0) app.setExitCode(code);
     }) as unknown as CommandUnknownOpts;
 }
