@@ -142,18 +142,13 @@ export function consoleCommand(app: App): CommandUnknownOpts {
         "../services/console_portal.ts"
       );
       const portal = consolePortalEnabled(opts.portal, settings, instance);
-      if (portal && viaAwsProfile !== undefined) {
-        throw new UsageError("--portal does not work with --aws-profile", {
-          hints: ["use a role of config.yaml, or --no-portal"],
-        });
-      }
       if (portal && opts.duration !== undefined) {
         ctx.logger.warn("--duration is ignored with --portal: the permission set sets the length");
       }
 
       const interactive = opts.autoLogin === true;
       const session: ConsoleSession = viaAwsProfile !== undefined
-        ? await viaAwsProfile.session()
+        ? (portal ? viaAwsProfile.portalSession() : await viaAwsProfile.session())
         : await selectSession(ctx, {
           prompt: opts.prompt === true,
           profile: nonEmpty(opts.profile),
