@@ -605,3 +605,62 @@ Deno.test({
     await Deno.remove(bin, { recursive: true });
   },
 });
+
+Deno.test({
+  name:
+    "console --portal works with clip, ansi-osc52 and the container actions (profile name and Color tag)",
+  ...opts,
+  async fn() {
+    const bin = await Deno.makeTempDir();
+    const clipped = `${bin}/clipboard.txt`;
+    await writeRecordingProgram(`${bin}/xclip`, `cat > '${clipped}'`);
+    const browser = await writeRecordingProgram(`${bin}/browser`);
+    await using w = await world(`    Accounts:
+      "012345678901":
+        Roles:
+          AdministratorAccess:
+            Tags:
+              Color: red
+UrlExecCommand: ["${browser.path}", "%s"]
+`);
+    const expected = (url: URL) =>
+      assert.deepEqual(portalParams(url), {
+        account_id: "012345678901",
+        role_name: "AdministratorAccess",
+        destination: "https://console.aws.amazon.com/sqs/home?region=eu-north-1",
+      });
+    const page = ["--service", "sqs", "-r", "eu-north-1"];
+    const env = { PATH: `${bin}:${Deno.env.get("PATH")}` };
+
+    const clip = await w.cli(["console", "--portal", "-p", ADMIN, "-u", "clip", ...page], env);
+    assert.equal(clip.code, 0, clip.stderr);
+    expected(new URL(await Deno.readTextFile(clipped)));
+
+    const osc = await w.cli(["console", "--portal", "-p", ADMIN, "-u", "ansi-osc52", ...page]);
+    assert.equal(osc.code, 0, osc.stderr);
+    const b64 = /\x1b\]52;c;([A-Za-z0-9+/=]+)\x07/.exec(osc.stderr)?.[1];
+    assert.ok(b64, osc.stderr);
+    expected(new URL(atob(b64)));
+
+    const running = w.cli([
+      "console",
+      "--portal",
+      "-p",
+      ADMIN,
+      "-u",
+      "open-url-in-container",
+      ...page,
+    ]);
+    const [call] = await browser.waitForCalls(1);
+    const m = /^ext\+container:name=(.+)&url=(.+)&color=red&icon=[a-z]+$/.exec(call!.argv[0]!);
+    assert.ok(m, call!.argv[0]);
+    assert.equal(m[1], ADMIN);
+    const viaLink = await signIn(decodeURIComponent(m[2]!));
+    assert.equal(viaLink.status, 302);
+    expected(new URL(viaLink.location!));
+    const r = await running;
+    assert.equal(r.code, 0, r.stderr);
+    for (const run of [clip, osc, r]) assertNoCredentialsUsed(w, run);
+    await Deno.remove(bin, { recursive: true });
+  },
+});
