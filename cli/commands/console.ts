@@ -2,7 +2,9 @@
  * `aws-sso console`: sign in to the AWS web console as a role (reference §1.5 console, §7;
  * SPEC §3.5). Role credentials are exchanged for a sign-in token at the federation endpoint
  * (`AWS_ENDPOINT_URL_SIGNIN`, default the SSO region's sign-in host) and the login URL goes
- * through the URL action; stdout stays empty.
+ * through the URL action; stdout stays empty. With `--portal` (or `ConsolePortal: true`) the URL
+ * is the access portal's shortcut link instead, and no credentials are fetched
+ * (cli/services/console_portal.ts).
  *
  * The role comes from, in order: `--prompt` (picker); `--profile`, `--arn`, `--account` +
  * `--role` (or their env vars); credentials in `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` /
@@ -28,6 +30,7 @@ import {
 import { URL_ACTIONS } from "../../lib/settings/url_action.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
+import type { IdentityCenterRole } from "../services/console_portal.ts";
 import {
   addAwsProfileOptions,
   awsProfileConsole,
@@ -36,8 +39,10 @@ import {
 
 /** What `console` signs in with. */
 interface ConsoleSession {
-  /** The credentials to exchange for a sign-in token. */
-  credentials: SessionCredentials;
+  /** The credentials to exchange for a sign-in token (none with `--portal`). */
+  credentials?: SessionCredentials;
+  /** Who the access portal signs in as; undefined for a role it cannot open (`Via`, non-SSO). */
+  identityCenterRole?: IdentityCenterRole;
   /** Role chaining: the federation endpoint refuses `SessionDuration`. */
   chained: boolean;
   /** The cached role, when known (region, container name and colour, History). */
@@ -101,6 +106,11 @@ export function consoleCommand(app: App): CommandUnknownOpts {
     )
     .option("-p, --profile <name>", "role by profile name")
     .option("--auto-login", "log in to AWS SSO in the browser when the session has expired")
+    .option(
+      "--portal",
+      "open the access portal's shortcut link: no credentials, multi-session (default: ConsolePortal)",
+    )
+    .option("--no-portal", "sign in with the role's credentials even when ConsolePortal is true")
     .action(async (opts, cmd) => {
       const ctx = app.context(cmd);
       const awsProfile = awsProfileRequest(cmd);
@@ -128,9 +138,17 @@ export function consoleCommand(app: App): CommandUnknownOpts {
         service: opts.service,
       });
 
+      const { consolePortalEnabled, consolePortalUrl } = await import(
+        "../services/console_portal.ts"
+      );
+      const portal = consolePortalEnabled(opts.portal, settings, instance);
+      if (portal && opts.duration !== undefined) {
+        ctx.logger.warn("--duration is ignored with --portal: the permission set sets the length");
+      }
+
       const interactive = opts.autoLogin === true;
-      const session = viaAwsProfile !== undefined
-        ? await viaAwsProfile.session()
+      const session: ConsoleSession = viaAwsProfile !== undefined
+        ? (portal ? viaAwsProfile.portalSession() : await viaAwsProfile.session())
         : await selectSession(ctx, {
           prompt: opts.prompt === true,
           profile: nonEmpty(opts.profile),
@@ -138,7 +156,18 @@ export function consoleCommand(app: App): CommandUnknownOpts {
           account: nonEmpty(opts.account),
           role: nonEmpty(opts.role),
           interactive,
+          portal,
         });
+      if (portal) {
+        const url = consolePortalUrl(instance, session.identityCenterRole, session.fallbackName, {
+          region,
+          defaultRegion: nonEmpty(session.role?.DefaultRegion) ?? settings.defaultRegion,
+          destination: opts.destination,
+          service: opts.service,
+        });
+        await openUrl(ctx, settings, session, url);
+        return;
+      }
       if (session.chained && opts.duration !== undefined) {
         ctx.logger.debug(
           "role-chained credentials: AWS sets the console session length, --duration is not sent",
@@ -171,6 +200,8 @@ interface Selection {
   account?: string;
   role?: string;
   interactive: boolean;
+  /** `--portal`: the role only, no credentials. */
+  portal: boolean;
 }
 
 async function selectSession(ctx: Context, sel: Selection): Promise<ConsoleSession> {
@@ -219,6 +250,15 @@ async function roleSession(ctx: Context, role: RoleFlat, sel: Selection): Promis
     import("../services/creds.ts"),
     import("../services/roles.ts"),
   ]);
+  const fallbackName = `${role.AccountIdPad}:${role.RoleName}`;
+  const identityCenterRole = role.Via === ""
+    ? { accountId: role.AccountIdPad, roleName: role.RoleName }
+    : undefined;
+  if (sel.portal) {
+    // A Via role is refused by consolePortalUrl: nothing to record then.
+    if (identityCenterRole !== undefined) await recordRoleUse(ctx, role.Arn);
+    return { chained: role.Via !== "", role, fallbackName, identityCenterRole };
+  }
   await recordRoleUse(ctx, role.Arn);
   const creds = await roleCredentials(ctx, role, {
     forceRefresh: ctx.globals.stsRefresh,
@@ -232,7 +272,8 @@ async function roleSession(ctx: Context, role: RoleFlat, sel: Selection): Promis
     },
     chained: creds.roleChaining,
     role,
-    fallbackName: `${role.AccountIdPad}:${role.RoleName}`,
+    fallbackName,
+    identityCenterRole,
   };
 }
 
@@ -266,7 +307,16 @@ async function envSession(ctx: Context, credentials: SessionCredentials): Promis
   const chained = caller.permissionSet === undefined && (role === undefined || role.Via !== "");
   if (role !== undefined) await recordRoleUse(ctx, role.Arn);
   else ctx.logger.debug("the role is not in the cache", { account: caller.accountId, roleName });
-  return { credentials, chained, role, fallbackName: `${caller.accountId}:${roleName}` };
+  const identityCenterRole = caller.permissionSet === undefined
+    ? undefined
+    : { accountId: caller.accountId, roleName: caller.permissionSet };
+  return {
+    credentials,
+    chained,
+    role,
+    fallbackName: `${caller.accountId}:${roleName}`,
+    identityCenterRole,
+  };
 }
 
 /** The caller ARN of `credentials` (sts:GetCallerIdentity in the SSO region). */
@@ -288,6 +338,9 @@ async function signinUrl(
   destination: string,
   httpDeps?: HttpDeps,
 ): Promise<string> {
+  if (session.credentials === undefined) {
+    throw new AwsSsoError("no role credentials to sign in with");
+  }
   const [{ endpointFor }, { federationUrl, loginUrl }, { getSigninToken }, http] = await Promise
     .all([
       import("../../lib/aws/endpoints.ts"),

@@ -96,6 +96,14 @@ export interface AwsProfileConsole {
   http: HttpDeps;
   /** Fetches the credentials (after the caller has checked its other flags). */
   session(): Promise<AwsProfileConsoleSession>;
+  /** The profile's role without credentials, for `console --portal`. */
+  portalSession(): AwsProfilePortalSession;
+}
+
+/** What `console --portal --aws-profile` opens: the profile's account and permission set. */
+export interface AwsProfilePortalSession extends Omit<AwsProfileConsoleSession, "credentials"> {
+  /** The account and permission set the access portal signs in as. */
+  identityCenterRole: { accountId: string; roleName: string };
 }
 
 /** `MaxRetry` / `MaxBackoff` defaults, for runs without config.yaml. */
@@ -465,10 +473,11 @@ export async function awsProfileConsole(
   ctx: Context,
   request: AwsProfileRequest,
 ): Promise<AwsProfileConsole> {
-  const [profile, loaded, http] = await Promise.all([
+  const [profile, loaded, http, { roleArn }] = await Promise.all([
     loadAwsProfile(ctx, request),
     optionalSettings(ctx),
     httpDeps(ctx),
+    import("../../lib/arn.ts"),
   ]);
   let settings = loaded;
   if (settings === undefined) {
@@ -487,32 +496,43 @@ export async function awsProfileConsole(
     authUrlAction: settings.urlAction,
     accounts: {},
   };
+  /** The profile's role as `console` shows it; `expiration` (epoch ms) when credentials exist. */
+  const profileRole = (accountId: string, roleName: string, expiration?: number): RoleFlat => ({
+    Id: -1,
+    AccountId: Number(accountId),
+    AccountIdPad: accountId,
+    AccountName: "",
+    AccountAlias: "",
+    EmailAddress: "",
+    ExpiresEpoch: expiration === undefined ? 0 : Math.floor(expiration / 1000),
+    Expires: expiration === undefined ? "" : new Date(expiration).toISOString(),
+    Arn: roleArn(accountId, roleName),
+    RoleName: roleName,
+    Profile: profile.name,
+    DefaultRegion: profile.region ?? "",
+    SSO: instance.name,
+    SSORegion: profile.ssoRegion,
+    StartUrl: profile.startUrl,
+    Tags: {},
+    Via: "",
+    ProfileName: profile.name,
+  });
   return {
     settings,
     instance,
     http,
+    portalSession() {
+      const { accountId, roleName } = profile;
+      return {
+        chained: false,
+        role: profileRole(accountId, roleName),
+        fallbackName: `${accountId}:${roleName}`,
+        identityCenterRole: { accountId, roleName },
+      };
+    },
     async session() {
       const { creds } = await awsProfileCredentials(ctx, request);
-      const role: RoleFlat = {
-        Id: -1,
-        AccountId: Number(creds.accountId),
-        AccountIdPad: creds.accountId,
-        AccountName: "",
-        AccountAlias: "",
-        EmailAddress: "",
-        ExpiresEpoch: Math.floor(creds.expiration / 1000),
-        Expires: new Date(creds.expiration).toISOString(),
-        Arn: creds.arn,
-        RoleName: creds.roleName,
-        Profile: profile.name,
-        DefaultRegion: profile.region ?? "",
-        SSO: instance.name,
-        SSORegion: profile.ssoRegion,
-        StartUrl: profile.startUrl,
-        Tags: {},
-        Via: "",
-        ProfileName: profile.name,
-      };
+      const role = profileRole(creds.accountId, creds.roleName, creds.expiration);
       return {
         credentials: {
           accessKeyId: creds.accessKeyId,

@@ -269,6 +269,7 @@ export function defaultSettings(
     configProfilesUrlAction: "open",
     urlExecCommand: [],
     consoleDuration: 60,
+    consolePortal: false,
     profileFormat: FRIENDLY_PROFILE_FORMAT,
     configVariables: {},
     logLevel: "info",
@@ -398,6 +399,7 @@ export function loadSettings(text: string, options: LoadSettingsOptions): Loaded
       }
       s.consoleDuration = d;
     },
+    ConsolePortal: (v) => (s.consolePortal = loader.bool(v, "ConsolePortal") ?? false),
     ConfigProfilesBinaryPath: (v) => {
       const p = loader.string(v, "ConfigProfilesBinaryPath");
       s.configProfilesBinaryPath = p === undefined || p === "" ? undefined : p;
@@ -563,6 +565,7 @@ function loadInstance(loader: Loader, name: string, pair: Pair, urlAction: UrlAc
   let ssoRegion: string | undefined;
   let defaultRegion: string | undefined;
   let authUrlAction: UrlAction | undefined;
+  let consolePortal: boolean | undefined;
   const accounts: Record<string, AccountConfig> = {};
   const key = (k: string) => `SSOConfig.${name}.${k}`;
   // StartUrl and SSORegion matter only to the commands that use this instance: another
@@ -597,6 +600,7 @@ function loadInstance(loader: Loader, name: string, pair: Pair, urlAction: UrlAc
     AuthUrlAction: (
       v,
     ) => (authUrlAction = loader.urlAction(v, "AuthUrlAction", key("AuthUrlAction"))),
+    ConsolePortal: (v) => (consolePortal = loader.bool(v, "ConsolePortal")),
     Accounts: (v) => {
       for (const accountPair of loader.mapPairs(v, `SSOConfig.${name}.Accounts`)) {
         const account = loadAccount(loader, name, accountPair);
@@ -631,6 +635,7 @@ function loadInstance(loader: Loader, name: string, pair: Pair, urlAction: UrlAc
     ssoRegion: ssoRegion ?? "",
     defaultRegion,
     authUrlAction: authUrlAction ?? urlAction,
+    ...(consolePortal === undefined ? {} : { consolePortal }),
     accounts,
   };
 }

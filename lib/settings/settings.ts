@@ -58,6 +58,11 @@ export interface SsoInstance {
   defaultRegion?: string;
   /** URL action for the login URL (defaults to the global UrlAction). */
   authUrlAction: UrlAction;
+  /**
+   * `ConsolePortal` of this instance, when it sets one: `console` opens the access portal's
+   * shortcut link instead of a federation sign-in URL. Unset: the top-level `ConsolePortal`.
+   */
+  consolePortal?: boolean;
   /** Account overlays keyed by 12-digit id. */
   accounts: Record<string, AccountConfig>;
 }
@@ -108,6 +113,8 @@ export interface Settings {
   urlExecCommand: string[];
   /** Console session minutes (15..720). */
   consoleDuration: number;
+  /** `console` opens the access portal's shortcut link by default (`--portal`). */
+  consolePortal: boolean;
   /** Binary written into credential_process lines. */
   configProfilesBinaryPath?: string;
   /** Go text/template for profile names. */

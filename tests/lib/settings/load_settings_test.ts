@@ -311,3 +311,18 @@ Deno.test("loadSettings() ignores values the reference ignores, with a warning",
     ],
   );
 });
+
+Deno.test("loadSettings() reads ConsolePortal at the top level and per instance", () => {
+  const none = load(base).settings;
+  assert.equal(none.consolePortal, false);
+  assert.equal(none.ssoConfig.Default!.consolePortal, undefined);
+  const top = load(`ConsolePortal: true\n${base}`).settings;
+  assert.equal(top.consolePortal, true);
+  assert.equal(top.ssoConfig.Default!.consolePortal, undefined, "inherits the top level");
+  const own = load(`ConsolePortal: yes\n${base}    ConsolePortal: false\n`).settings;
+  assert.equal(own.consolePortal, true);
+  assert.equal(own.ssoConfig.Default!.consolePortal, false);
+  const e = errorOf(`ConsolePortal: sometimes\n${base}`);
+  assert.match(e.message, /ConsolePortal must be true or false/);
+  assert.equal(e.line, 1);
+});
