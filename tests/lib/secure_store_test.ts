@@ -314,3 +314,19 @@ Deno.test("a token without an owner (written by the AWS SSO CLI or an older vers
   assert.equal(decode(await backend.get("token-response:Default")).ssoStartUrl, CENTER_A.startUrl);
   assert.equal(await store.getToken(CENTER_B), undefined);
 });
+
+Deno.test("a json store.json keeps the token's Identity Center in the reference layout", async () => {
+  const path = `${dir}/owned/store.json`;
+  const store = new SecureStore({
+    backend: new JsonFileBackend({ path, fileIo: realFileIo }),
+    lockPath: `${dir}/owned.lock`,
+    clock: realClock,
+    logger: new RecordingLogger(),
+  });
+  await store.putToken(CENTER_A, token);
+  const written = JSON.parse(await Deno.readTextFile(path));
+  assert.equal(written.CreateTokenResponse.Default.accessToken, token.accessToken);
+  assert.equal(written.CreateTokenResponse.Default.ssoStartUrl, CENTER_A.startUrl);
+  assert.equal(await store.getToken(CENTER_B), undefined);
+  assert.deepEqual(await store.getToken(CENTER_A), token);
+});
