@@ -7,6 +7,7 @@
  */
 import type { EndpointOptions } from "../lib/aws/endpoints.ts";
 import type { HttpDeps } from "../lib/aws/json_client.ts";
+import { retryPolicy } from "../lib/aws/retry.ts";
 import type { Clock } from "../lib/clock.ts";
 import { readTextFileIfExists, writeTextFileAtomic } from "../lib/atomic_file.ts";
 import { AwsSsoError } from "../lib/errors.ts";
@@ -210,7 +211,7 @@ export class Context {
       fetch: this.fetch,
       clock: this.clock,
       logger: this.logger,
-      retry: { maxAttempts: settings.maxRetry, maxBackoffMs: settings.maxBackoff * 1000 },
+      retry: retryPolicy(settings.maxRetry, settings.maxBackoff),
     };
   }
 

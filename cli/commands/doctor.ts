@@ -116,7 +116,7 @@ async function checkStoreAndToken(ctx: Context): Promise<CheckResult[]> {
   try {
     store = await secureStore(ctx);
     kind = store.kind;
-    token = await store.getToken(instance.name);
+    token = await store.getToken(instance);
   } catch (e) {
     return [
       {

@@ -9,6 +9,7 @@ import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-ty
 import { DecryptionError } from "../../stores/backend.ts";
 import { NotLoggedInError, UsageError } from "../../lib/errors.ts";
 import { DEPRECATED_LIST_FIELDS, LIST_FIELDS } from "../../lib/roles/list_fields.ts";
+import type { SsoOwner } from "../../lib/secure_store.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
 import { formatTable } from "../table.ts";
@@ -18,7 +19,7 @@ function parseBool(value: string | undefined): boolean {
 }
 
 /** When the instance's SSO access token expires (epoch ms), if one is stored. */
-async function tokenExpiresAt(ctx: Context, instance: string): Promise<number | undefined> {
+async function tokenExpiresAt(ctx: Context, instance: SsoOwner): Promise<number | undefined> {
   try {
     const { secureStore } = await import("../services/store.ts");
     const token = await (await secureStore(ctx, { prompt: false })).getToken(instance);
@@ -65,7 +66,7 @@ async function printList(ctx: Context, request: ListRequest): Promise<void> {
   ]);
   const readTokenTime = () =>
     request.csv ? Promise.resolve(undefined) : ctx.instance().then(
-      (instance) => tokenExpiresAt(ctx, instance.name),
+      (instance) => tokenExpiresAt(ctx, instance),
       () => undefined,
     );
   // The header's token time is read while the cache loads, unless the cache may be refreshed
@@ -75,7 +76,7 @@ async function printList(ctx: Context, request: ListRequest): Promise<void> {
   tokenAt ??= readTokenTime();
   if (loaded.roles.roles.length === 0 && loaded.expired !== undefined) {
     // No cached roles and nothing to refresh them with: an empty table would only mislead.
-    const at = request.csv ? await tokenExpiresAt(ctx, loaded.instance.name) : await tokenAt;
+    const at = request.csv ? await tokenExpiresAt(ctx, loaded.instance) : await tokenAt;
     if (at === undefined || at <= ctx.clock.now()) {
       const { loginHint } = await import("../services/auth.ts");
       throw new NotLoggedInError(

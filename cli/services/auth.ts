@@ -94,7 +94,7 @@ export async function tokenRejected(ctx: Context, token: string): Promise<void> 
   try {
     const [instance, store] = await Promise.all([ctx.instance(), secureStore(ctx)]);
     await store.updateToken(
-      instance.name,
+      instance,
       (t) => t !== undefined && t.accessToken === token ? { ...t, expiresAt: rfc3339Utc(0) } : t,
     );
     tokens(ctx).delete(instance.name);

@@ -25,6 +25,7 @@
  */
 import { type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import type { HttpDeps } from "../../lib/aws/json_client.ts";
+import { retryPolicy } from "../../lib/aws/retry.ts";
 import type { SsoProfile } from "../../lib/aws_config/sso_profile.ts";
 import type { EnvVar } from "../../lib/creds/env_vars.ts";
 import type { RoleCredentialProvider, RoleCredentials } from "../../lib/creds/role_credentials.ts";
@@ -105,9 +106,6 @@ export interface AwsProfilePortalSession extends Omit<AwsProfileConsoleSession, 
   /** The account and permission set the access portal signs in as. */
   identityCenterRole: { accountId: string; roleName: string };
 }
-
-/** `MaxRetry` / `MaxBackoff` defaults, for runs without config.yaml. */
-const DEFAULT_RETRY = { maxAttempts: 10, maxBackoffMs: 5_000 };
 
 /**
  * Adds `--aws-profile` and its companions to `command` (whose `-A/--account` and `-R/--role`
@@ -222,7 +220,7 @@ async function optionalSettings(ctx: Context): Promise<Settings | undefined> {
 
 async function httpDeps(ctx: Context): Promise<HttpDeps> {
   if (await optionalSettings(ctx) !== undefined) return await ctx.http();
-  return { fetch: ctx.fetch, clock: ctx.clock, logger: ctx.logger, retry: DEFAULT_RETRY };
+  return { fetch: ctx.fetch, clock: ctx.clock, logger: ctx.logger, retry: retryPolicy() };
 }
 
 /** Resolved profiles by request, and their credential providers by profile, for this run. */

@@ -72,7 +72,7 @@ export async function flushRoleCredentials(ctx: Context): Promise<string[]> {
  */
 export async function flushSsoToken(ctx: Context): Promise<boolean> {
   const [store, instance] = await Promise.all([secureStore(ctx), ctx.instance()]);
-  return await store.deleteToken(instance.name);
+  return await store.deleteToken(instance);
 }
 
 /**

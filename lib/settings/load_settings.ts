@@ -16,6 +16,7 @@ import type { Node, Pair, YAMLMap } from "yaml";
 import { normalizeAccountId } from "../account_id.ts";
 import { parseRoleArn, roleArn } from "../arn.ts";
 import { isKnownRegion, isRegionName } from "../aws/regions.ts";
+import { DEFAULT_MAX_BACKOFF_SECONDS, DEFAULT_MAX_RETRY } from "../aws/retry.ts";
 import { ConfigError } from "../errors.ts";
 import { isLogLevel, type LogLevel } from "../logger.ts";
 import { DEPRECATED_LIST_FIELDS } from "../roles/list_fields.ts";
@@ -263,8 +264,8 @@ export function defaultSettings(
     cacheRefresh: 168,
     autoConfigCheck: false,
     threads: 5,
-    maxRetry: 10,
-    maxBackoff: 5,
+    maxRetry: DEFAULT_MAX_RETRY,
+    maxBackoff: DEFAULT_MAX_BACKOFF_SECONDS,
     urlAction: "open",
     configProfilesUrlAction: "open",
     urlExecCommand: [],
