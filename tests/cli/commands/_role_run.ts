@@ -5,6 +5,9 @@
  *
  * @module
  */
+import type { CommandUnknownOpts } from "@commander-js/extra-typings";
+import type { Context } from "../../../cli/context.ts";
+import type { App } from "../../../cli/program.ts";
 import type { RoleSelection } from "../../../cli/role_options.ts";
 import type { AwsProfileRequest } from "../../../cli/services/aws_cli_profile.ts";
 import type { RoleArgs } from "../../../cli/services/creds.ts";
@@ -117,4 +120,21 @@ region = eu-west-1
     );
   }
   return { name: "p", flags: {} };
+}
+
+/** An App whose commands run over `services`, recording the exit code they set. */
+export function appOver(services: Context): App & { exitCode?: number } {
+  const app: App & { exitCode?: number } = {
+    context: () => services,
+    setExitCode(code) {
+      app.exitCode = code;
+    },
+  };
+  return app;
+}
+
+/** Parses `args` with `command` (built for {@link appOver}) and runs its action in-process. */
+export async function runWired(command: CommandUnknownOpts, args: string[]): Promise<void> {
+  command.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  await command.parseAsync(args, { from: "user" });
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type ConsoleInput, runConsole } from "../../../cli/commands/console.ts";
+import { consoleCommand, type ConsoleInput, runConsole } from "../../../cli/commands/console.ts";
 import { ProfileNotFoundError, UsageError } from "../../../lib/errors.ts";
 import { type Emulator, startEmulator } from "../../emulator/emulator.ts";
 import type { RecordingOutput } from "../../../cli/output.ts";
@@ -8,9 +8,11 @@ import { commandServices } from "../../fakes/command_services.ts";
 import {
   ADMIN,
   ADMIN_PROFILE,
+  appOver,
   READONLY,
   READONLY_PROFILE,
   roleRun,
+  runWired,
   selection,
   writeAwsCliProfile,
 } from "./_role_run.ts";
@@ -145,4 +147,11 @@ Deno.test("runConsole() --aws-profile signs in with the AWS CLI profile, without
     "the profile's region",
   );
   assert.equal(emu.counters["GetRoleCredentials:012345678901/Developer"], 1);
+});
+
+Deno.test("console: the command's action parses the flags and runs runConsole", async () => {
+  await using emu = await startEmulator();
+  await using t = await roleRun(emu, { globals: { urlAction: "printurl" } });
+  await runWired(consoleCommand(appOver(t.next())), ["-p", ADMIN_PROFILE, "--service", "ec2"]);
+  assert.match((await consoleRedirect(printedUrl(emu, t)))!, /ec2/);
 });

@@ -1,8 +1,20 @@
 import assert from "node:assert/strict";
-import { type CredentialsInput, runCredentials } from "../../../cli/commands/credentials.ts";
+import {
+  credentialsCommand,
+  type CredentialsInput,
+  runCredentials,
+} from "../../../cli/commands/credentials.ts";
 import { AwsSsoError, ProfileNotFoundError, UsageError } from "../../../lib/errors.ts";
 import { startEmulator } from "../../emulator/emulator.ts";
-import { ADMIN, ADMIN_PROFILE, READONLY, READONLY_PROFILE, roleRun } from "./_role_run.ts";
+import {
+  ADMIN,
+  ADMIN_PROFILE,
+  appOver,
+  READONLY,
+  READONLY_PROFILE,
+  roleRun,
+  runWired,
+} from "./_role_run.ts";
 
 function input(extra: Partial<CredentialsInput>): CredentialsInput {
   return { profiles: [], append: false, ...extra };
@@ -102,4 +114,16 @@ Deno.test("runCredentials() says which file it cannot write", async () => {
     ),
     (e) => e instanceof AwsSsoError && /^cannot write ~\/not-a-dir\/creds: /.test(e.message),
   );
+});
+
+Deno.test("credentials: the command's action parses repeated -p and runs runCredentials", async () => {
+  await using emu = await startEmulator();
+  await using t = await roleRun(emu);
+  await runWired(credentialsCommand(appOver(t.next())), [
+    "-p",
+    ADMIN_PROFILE,
+    "-p",
+    READONLY_PROFILE,
+  ]);
+  assert.deepEqual(sections(t.output.stdout), [ADMIN_PROFILE, READONLY_PROFILE]);
 });

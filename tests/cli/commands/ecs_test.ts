@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { runEcsList, runEcsLoad, runEcsProfile, runEcsUnload } from "../../../cli/commands/ecs.ts";
+import {
+  ecsCommand,
+  runEcsList,
+  runEcsLoad,
+  runEcsProfile,
+  runEcsUnload,
+} from "../../../cli/commands/ecs.ts";
 import { systemClock } from "../../../cli/context.ts";
 import { EcsServerError } from "../../../lib/ecs/ecs_client.ts";
 import { EcsHandler } from "../../../lib/ecs/handler.ts";
@@ -10,9 +16,11 @@ import { recordingLogger } from "../../fakes/recording_logger.ts";
 import {
   ADMIN,
   ADMIN_PROFILE,
+  appOver,
   READONLY,
   READONLY_PROFILE,
   roleRun,
+  runWired,
   selection,
 } from "./_role_run.ts";
 
@@ -175,4 +183,19 @@ Deno.test("runEcsLoad() refused by a server with another admin credential loads 
   } finally {
     await server.shutdown();
   }
+});
+
+Deno.test("ecs: the client commands' actions parse --server and the role flags", async () => {
+  await using emu = await startEmulator();
+  await using t = await roleRun(emu);
+  await using ecs = await ecsServer(t.store);
+  const run = (args: string[]) => runWired(ecsCommand(appOver(t.next())), args);
+  await run(["load", "--server", ecs.server, "-p", ADMIN_PROFILE, "--slotted"]);
+  await run(["list", "--server", ecs.server]);
+  assert.deepEqual(profiles(t.output.stdout), [ADMIN_PROFILE]);
+  await run(["unload", "--server", ecs.server, "-p", ADMIN_PROFILE]);
+  await run(["load", "--server", ecs.server, "-a", READONLY]);
+  t.output.stdout = "";
+  await run(["profile", "--server", ecs.server]);
+  assert.deepEqual(profiles(t.output.stdout), [READONLY_PROFILE]);
 });

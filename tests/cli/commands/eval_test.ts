@@ -1,14 +1,16 @@
 import assert from "node:assert/strict";
-import { type EvalInput, runEval } from "../../../cli/commands/eval.ts";
+import { evalCommand, type EvalInput, runEval } from "../../../cli/commands/eval.ts";
 import { AwsSsoError, UsageError } from "../../../lib/errors.ts";
 import { startEmulator } from "../../emulator/emulator.ts";
 import { commandServices } from "../../fakes/command_services.ts";
 import {
   ADMIN,
   ADMIN_PROFILE,
+  appOver,
   AWS_PROFILE_ROLE,
   READONLY,
   roleRun,
+  runWired,
   selection,
   writeAwsCliProfile,
 } from "./_role_run.ts";
@@ -114,4 +116,16 @@ Deno.test("runEval() --aws-profile names the AWS profile and its sso-session, re
   t.output.stdout = "";
   await runEval(input({ selection: selection({}, request), noRegion: true }), t.next());
   assert.equal(vars(t.output.stdout).AWS_DEFAULT_REGION ?? null, null);
+});
+
+Deno.test("eval: the command's action parses the flags and runs runEval", async () => {
+  await using emu = await startEmulator();
+  await using t = await roleRun(emu);
+  await runWired(evalCommand(appOver(t.next())), ["-p", ADMIN_PROFILE, "--format", "json", "-n"]);
+  const v = vars(t.output.stdout);
+  assert.equal(v.AWS_SSO_ROLE_ARN, ADMIN);
+  assert.equal(v.AWS_DEFAULT_REGION ?? null, null);
+  t.output.stdout = "";
+  await runWired(evalCommand(appOver(t.next())), ["--clear", "--format", "bash"]);
+  assert.match(t.output.stdout, /^unset AWS_ACCESS_KEY_ID$/m);
 });

@@ -1,14 +1,16 @@
 import assert from "node:assert/strict";
-import { type ExecInput, runExec } from "../../../cli/commands/exec.ts";
+import { execCommand, type ExecInput, runExec } from "../../../cli/commands/exec.ts";
 import { AwsSsoError, UsageError } from "../../../lib/errors.ts";
 import { startEmulator } from "../../emulator/emulator.ts";
 import { commandServices } from "../../fakes/command_services.ts";
 import {
   ADMIN,
   ADMIN_PROFILE,
+  appOver,
   AWS_PROFILE_ROLE,
   READONLY,
   roleRun,
+  runWired,
   selection,
   writeAwsCliProfile,
 } from "./_role_run.ts";
@@ -178,4 +180,12 @@ Deno.test("runExec() --aws-profile runs the command with the AWS CLI profile's r
     AWS_SSO_PROFILE: "p",
     AWS_REGION: "eu-west-1",
   });
+});
+
+Deno.test("exec: the command's action passes the child's exit status to the app", async () => {
+  await using emu = await startEmulator();
+  await using t = await roleRun(emu);
+  const app = appOver(t.next());
+  await runWired(execCommand(app), ["-p", ADMIN_PROFILE, "--", "sh", "-c", "exit 3"]);
+  assert.equal(app.exitCode, 3);
 });

@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
-import { runProcess } from "../../../cli/commands/process.ts";
+import { processCommand, runProcess } from "../../../cli/commands/process.ts";
 import { NotLoggedInError, ProfileNotFoundError, UsageError } from "../../../lib/errors.ts";
 import { startEmulator } from "../../emulator/emulator.ts";
 import { commandServices } from "../../fakes/command_services.ts";
 import {
   ADMIN,
   ADMIN_PROFILE,
+  appOver,
   AWS_PROFILE_ROLE,
   roleRun,
+  runWired,
   selection,
   writeAwsCliProfile,
 } from "./_role_run.ts";
@@ -142,4 +144,15 @@ Deno.test("runProcess() --aws-profile without a token names `aws sso login` in o
     (e) => e instanceof ProfileNotFoundError && /AWS profile missing/.test(e.message),
   );
   assert.equal(t.output.stdout, "");
+});
+
+Deno.test("process: the command's action parses the flags and runs runProcess", async () => {
+  await using emu = await startEmulator();
+  await using t = await roleRun(emu, { cache: false });
+  await runWired(processCommand(appOver(t.services)), ["-a", ADMIN]);
+  assert.equal(payload(t.output.stdout).AccountId, "012345678901");
+  await assert.rejects(
+    runWired(processCommand(appOver(t.next())), ["-a", ADMIN, "-p", "x"]),
+    /cannot be used with option '-p, --profile <name>'/,
+  );
 });
