@@ -234,8 +234,16 @@ export function flattenInstance(
  *
  * @example
  * ```ts
+ * const instance = {
+ *   name: "Default",
+ *   startUrl: "https://d-1234567890.awsapps.com/start",
+ *   ssoRegion: "us-east-1",
+ *   authUrlAction: "open" as const,
+ *   accounts: {},
+ * };
  * const role = roleFromConfig({ accountId: "012345678901", roleName: "Admin" }, instance);
  * role.Arn; // "arn:aws:iam::012345678901:role/Admin"
+ * role.ProfileName; // "": not in the cache, no Profile configured
  * ```
  */
 export function roleFromConfig(ref: RoleRef, instance: SsoInstance): RoleFlat {
