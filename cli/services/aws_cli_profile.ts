@@ -9,7 +9,8 @@
  * // in the action
  * const request = awsProfileRequest(cmd);             // undefined without --aws-profile
  * if (request !== undefined) {
- *   const { creds } = await awsProfileCredentials(ctx, request);
+ *   const source = awsProfileSource(ctx, request);      // a CredentialSource
+ *   const creds = await source.credentials(await source.role({ allowPicker: false }));
  * }
  * ```
  *
@@ -27,24 +28,15 @@ import { type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import type { HttpDeps } from "../../lib/aws/json_client.ts";
 import { retryPolicy } from "../../lib/aws/retry.ts";
 import type { SsoProfile } from "../../lib/aws_config/sso_profile.ts";
-import type { EnvVar } from "../../lib/creds/env_vars.ts";
-import type { RoleCredentialProvider, RoleCredentials } from "../../lib/creds/role_credentials.ts";
-import {
-  AwsApiError,
-  AwsSsoError,
-  NotLoggedInError,
-  ProfileNotFoundError,
-  UsageError,
-} from "../../lib/errors.ts";
+import { roleArn } from "../../lib/arn.ts";
+import type { RoleCredentialProvider } from "../../lib/creds/role_credentials.ts";
+import { AwsSsoError, ProfileNotFoundError, UsageError } from "../../lib/errors.ts";
 import type { RoleFlat } from "../../lib/roles/role.ts";
-import {
-  assertSettingsUsable,
-  type Settings,
-  type SsoInstance,
-} from "../../lib/settings/settings.ts";
+import { assertSettingsUsable, type Settings } from "../../lib/settings/settings.ts";
 import type { LoginInterface } from "../../lib/sso/login_flow.ts";
+import { portalError } from "../../lib/sso/portal_error.ts";
 import { ConfigNotFoundError, type Context, keyedService, ServiceSlot } from "../context.ts";
-import type { RegionFlags } from "./env.ts";
+import type { CredentialSource } from "./credential_source.ts";
 import { localOffsetMinutes } from "../local_time.ts";
 
 /** What `--aws-profile` and its override flags asked for. */
@@ -59,52 +51,6 @@ export interface AwsProfileRequest {
     ssoRegion?: string;
     interactive?: boolean;
   };
-}
-
-/** Options of {@link awsProfileCredentials}. */
-export interface AwsProfileCredentialsOptions {
-  /** Fetch new role credentials whatever the store holds (default: `--sts-refresh`). */
-  forceRefresh?: boolean;
-}
-
-/** Credentials of an AWS CLI profile, with the resolved profile. */
-export interface AwsProfileCredentials {
-  /** The profile as resolved (account, role, SSO settings). */
-  profile: SsoProfile;
-  /** The role credentials. */
-  creds: RoleCredentials;
-}
-
-/** What `console --aws-profile` signs in with (the shape of console.ts's session). */
-export interface AwsProfileConsoleSession {
-  /** The credentials to exchange for a sign-in token. */
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
-  /** Always false: the portal's credentials are not chained. */
-  chained: boolean;
-  /** The role, named by the profile (container name, region). */
-  role: RoleFlat;
-  /** Container name fallback. */
-  fallbackName: string;
-}
-
-/** What `console --aws-profile` needs besides the credentials. */
-export interface AwsProfileConsole {
-  /** config.yaml's settings, or the defaults when there is none. */
-  settings: Settings;
-  /** The profile's SSO settings in the shape of an instance (federation region, issuer). */
-  instance: SsoInstance;
-  /** HTTP for the federation endpoint (config.yaml's retry policy, else the defaults). */
-  http: HttpDeps;
-  /** Fetches the credentials (after the caller has checked its other flags). */
-  session(): Promise<AwsProfileConsoleSession>;
-  /** The profile's role without credentials, for `console --portal`. */
-  portalSession(): AwsProfilePortalSession;
-}
-
-/** What `console --portal --aws-profile` opens: the profile's account and permission set. */
-export interface AwsProfilePortalSession extends Omit<AwsProfileConsoleSession, "credentials"> {
-  /** The account and permission set the access portal signs in as. */
-  identityCenterRole: { accountId: string; roleName: string };
 }
 
 /**
@@ -320,26 +266,6 @@ async function loginInterface(
   return { opener, notify: (text) => terminal.notice(text) };
 }
 
-function portalError(e: unknown, profile: SsoProfile): unknown {
-  if (!(e instanceof AwsApiError)) return e;
-  const what = `Cannot get credentials for AWS profile ${profile.name}`;
-  if (e.code === "UnauthorizedException") {
-    // One line, like every "not logged in" of credential_process.
-    return new NotLoggedInError(
-      `${what}: AWS SSO rejected the token (the session was ended or expired); run "${profile.loginCommand}"`,
-      { cause: e },
-    );
-  }
-  if (e.code === "ForbiddenException") {
-    return new AwsApiError(
-      `${what}: you have no access to role ${profile.roleName} in account ${profile.accountId}`,
-      { code: e.code, status: e.status },
-      { hints: ["check sso_account_id and sso_role_name of the profile"], cause: e },
-    );
-  }
-  return e;
-}
-
 function roleProvider(ctx: Context, profile: SsoProfile): Promise<RoleCredentialProvider> {
   return keyedService(ctx, PROVIDERS, `${profile.name}:${profile.tokenCacheKey}`, async () => {
     const [
@@ -394,7 +320,14 @@ function roleProvider(ctx: Context, profile: SsoProfile): Promise<RoleCredential
         try {
           return await portal.getRoleCredentials(token, accountId, roleName);
         } catch (e) {
-          throw portalError(e, profile);
+          throw portalError(e, {
+            what: `AWS profile ${profile.name}`,
+            role: `role ${profile.roleName} in account ${profile.accountId}`,
+            loginCommand: profile.loginCommand,
+            // One line, like every "not logged in" of credential_process.
+            oneLine: true,
+            noAccessHint: "check sso_account_id and sso_role_name of the profile",
+          });
         }
       },
       assumeRole: () =>
@@ -408,139 +341,97 @@ function roleProvider(ctx: Context, profile: SsoProfile): Promise<RoleCredential
   });
 }
 
-/**
- * Valid credentials for the role of an AWS CLI profile: from aws-sso's secure store while at
- * least 20 minutes remain, else fetched with the AWS CLI's SSO token (refreshed, or logged in
- * when the profile is interactive) and stored. Throws NotLoggedInError with one line naming
- * `aws sso login --profile <name>` when there is no usable token.
- */
-export async function awsProfileCredentials(
-  ctx: Context,
-  request: AwsProfileRequest,
-  options: AwsProfileCredentialsOptions = {},
-): Promise<AwsProfileCredentials> {
-  const profile = await loadAwsProfile(ctx, request);
-  const [provider, { roleArn }] = await Promise.all([
-    roleProvider(ctx, profile),
-    import("../../lib/arn.ts"),
-  ]);
-  const creds = await provider.get(roleArn(profile.accountId, profile.roleName), {
-    forceRefresh: options.forceRefresh ?? ctx.globals.stsRefresh,
-  });
-  return { profile, creds };
-}
-
-/**
- * The environment variables of an AWS CLI profile's credentials for `exec` / `eval`: the same
- * set as for an aws-sso role, with `AWS_SSO_PROFILE` = the AWS profile, `AWS_SSO` = its
- * sso-session (else the profile name), and the region from the profile's `region`.
- */
-export async function awsProfileEnvVars(
-  ctx: Context,
-  request: AwsProfileRequest,
-  flags: RegionFlags,
-): Promise<{ vars: EnvVar[]; arn: string }> {
-  const [{ profile, creds }, { credentialEnvVars, defaultRegion }] = await Promise.all([
-    awsProfileCredentials(ctx, request),
-    import("../../lib/creds/env_vars.ts"),
-  ]);
-  const { region, reason } = defaultRegion({
-    candidates: [profile.region],
-    env: ctx.env,
-    noRegion: flags.noRegion,
-    overwrite: flags.overwriteRegion,
-  });
-  ctx.logger.debug("region", { region, reason });
-  const vars = credentialEnvVars({
-    creds,
-    instance: profile.sessionName ?? profile.name,
-    profile: profile.name,
-    region,
-    tags: {},
-    envVarTags: [],
-    tzOffsetMinutes: localOffsetMinutes(creds.expiration),
-  });
-  return { vars, arn: creds.arn };
-}
-
-/**
- * What `console --aws-profile` needs: settings (config.yaml's, else the defaults), the profile's
- * SSO settings as an instance, and a function that fetches the credentials.
- */
-export async function awsProfileConsole(
-  ctx: Context,
-  request: AwsProfileRequest,
-): Promise<AwsProfileConsole> {
-  const [profile, loaded, http, { roleArn }] = await Promise.all([
-    loadAwsProfile(ctx, request),
-    optionalSettings(ctx),
-    httpDeps(ctx),
-    import("../../lib/arn.ts"),
-  ]);
-  let settings = loaded;
-  if (settings === undefined) {
-    const { defaultSettings } = await import("../../lib/settings/load_settings.ts");
-    settings = defaultSettings({
-      file: ctx.display(ctx.paths.configFile),
-      configDir: ctx.paths.configDir,
-      remoteSession: ctx.remoteSession,
-    });
-    if ((ctx.globals.browser ?? "") !== "") settings.browser = ctx.globals.browser;
-  }
-  const instance: SsoInstance = {
-    name: profile.sessionName ?? profile.name,
-    startUrl: profile.startUrl,
-    ssoRegion: profile.ssoRegion,
-    authUrlAction: settings.urlAction,
-    accounts: {},
-  };
-  /** The profile's role as `console` shows it; `expiration` (epoch ms) when credentials exist. */
-  const profileRole = (accountId: string, roleName: string, expiration?: number): RoleFlat => ({
+/** The role an AWS CLI profile names, as a role record (it is not in aws-sso's cache). */
+function profileRole(profile: SsoProfile): RoleFlat {
+  return {
     Id: -1,
-    AccountId: Number(accountId),
-    AccountIdPad: accountId,
+    AccountId: Number(profile.accountId),
+    AccountIdPad: profile.accountId,
     AccountName: "",
     AccountAlias: "",
     EmailAddress: "",
-    ExpiresEpoch: expiration === undefined ? 0 : Math.floor(expiration / 1000),
-    Expires: expiration === undefined ? "" : new Date(expiration).toISOString(),
-    Arn: roleArn(accountId, roleName),
-    RoleName: roleName,
+    ExpiresEpoch: 0,
+    Expires: "",
+    Arn: roleArn(profile.accountId, profile.roleName),
+    RoleName: profile.roleName,
     Profile: profile.name,
     DefaultRegion: profile.region ?? "",
-    SSO: instance.name,
+    SSO: profile.sessionName ?? profile.name,
     SSORegion: profile.ssoRegion,
     StartUrl: profile.startUrl,
     Tags: {},
     Via: "",
     ProfileName: profile.name,
-  });
+  };
+}
+
+/**
+ * The credential source of `--aws-profile`: the role of an AWS CLI profile, its credentials
+ * fetched with the AWS CLI's SSO token (refreshed, or logged in when the profile is
+ * interactive) and cached in aws-sso's secure store with the same 20/15-minute rules as
+ * config.yaml's roles. Without a usable token it throws NotLoggedInError with one line naming
+ * `aws sso login --profile <name>`. Its environment variables name the AWS profile
+ * (`AWS_SSO_PROFILE`) and its sso-session (`AWS_SSO`, else the profile name), with the region of
+ * the profile's `region`; settings are config.yaml's, else the defaults.
+ */
+export function awsProfileSource(ctx: Context, request: AwsProfileRequest): CredentialSource {
+  const profile = () => loadAwsProfile(ctx, request);
   return {
-    settings,
-    instance,
-    http,
-    portalSession() {
-      const { accountId, roleName } = profile;
+    async settings() {
+      const loaded = await optionalSettings(ctx);
+      if (loaded !== undefined) return loaded;
+      const { defaultSettings } = await import("../../lib/settings/load_settings.ts");
+      const settings = defaultSettings({
+        file: ctx.display(ctx.paths.configFile),
+        configDir: ctx.paths.configDir,
+        remoteSession: ctx.remoteSession,
+      });
+      if ((ctx.globals.browser ?? "") !== "") settings.browser = ctx.globals.browser;
+      return settings;
+    },
+    async instance() {
+      const [p, settings] = await Promise.all([profile(), this.settings()]);
       return {
-        chained: false,
-        role: profileRole(accountId, roleName),
-        fallbackName: `${accountId}:${roleName}`,
-        identityCenterRole: { accountId, roleName },
+        name: p.sessionName ?? p.name,
+        startUrl: p.startUrl,
+        ssoRegion: p.ssoRegion,
+        authUrlAction: settings.urlAction,
+        accounts: {},
       };
     },
-    async session() {
-      const { creds } = await awsProfileCredentials(ctx, request);
-      const role = profileRole(creds.accountId, creds.roleName, creds.expiration);
-      return {
-        credentials: {
-          accessKeyId: creds.accessKeyId,
-          secretAccessKey: creds.secretAccessKey,
-          sessionToken: creds.sessionToken,
-        },
-        chained: false,
-        role,
-        fallbackName: `${creds.accountId}:${creds.roleName}`,
-      };
+    http: () => httpDeps(ctx),
+    async role() {
+      return profileRole(await profile());
     },
+    async credentials(role, options = {}) {
+      const provider = await roleProvider(ctx, await profile());
+      return await provider.get(role.Arn, {
+        forceRefresh: options.forceRefresh ?? ctx.globals.stsRefresh,
+      });
+    },
+    async envVars(_role, creds, flags) {
+      const [p, { credentialEnvVars, defaultRegion }] = await Promise.all([
+        profile(),
+        import("../../lib/creds/env_vars.ts"),
+      ]);
+      const { region, reason } = defaultRegion({
+        candidates: [p.region],
+        env: ctx.env,
+        noRegion: flags.noRegion,
+        overwrite: flags.overwriteRegion,
+      });
+      ctx.logger.debug("region", { region, reason });
+      return credentialEnvVars({
+        creds,
+        instance: p.sessionName ?? p.name,
+        profile: p.name,
+        region,
+        tags: {},
+        envVarTags: [],
+        tzOffsetMinutes: localOffsetMinutes(creds.expiration),
+      });
+    },
+    // The AWS CLI's profiles have no History.
+    recordUse: () => Promise.resolve(),
   };
 }
