@@ -11,7 +11,7 @@ import type { Clock } from "../lib/clock.ts";
 import { readTextFileIfExists, writeTextFileAtomic } from "../lib/atomic_file.ts";
 import { AwsSsoError } from "../lib/errors.ts";
 import type { LogLevel } from "../lib/logger.ts";
-import { displayPath, type Paths, resolvePaths } from "../lib/paths.ts";
+import { displayPath, type Paths } from "../lib/paths.ts";
 import {
   assertSettingsUsable,
   instanceProblemKeys,
@@ -29,6 +29,7 @@ import type { SecretBackend } from "../stores/backend.ts";
 import buildInfo from "./build_info.json" with { type: "json" };
 import { ConsoleLogger, SecretRegistry } from "./log.ts";
 import type { Output } from "./output.ts";
+import { runPaths } from "./run_paths.ts";
 
 /** Options accepted before or after any command. */
 export interface GlobalOptions {
@@ -97,14 +98,6 @@ function parseBool(value: string | undefined): boolean {
   return value !== undefined && /^(1|t|true)$/i.test(value.trim());
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return Deno.statSync(path).isDirectory;
-  } catch {
-    return false;
-  }
-}
-
 /** The value for `key` in a per-run map of services held in `slot`, created once per key. */
 export function keyedService<T>(
   ctx: Context,
@@ -147,18 +140,11 @@ export class Context {
       globals.level ?? "info",
       globals.lines,
     );
-    const home = this.env.HOME ?? this.env.USERPROFILE ?? "";
-    if (home === "") {
+    const paths = runPaths(this.env, globals.config);
+    if (paths === undefined) {
       throw new AwsSsoError("cannot find your home directory: HOME is not set");
     }
-    this.paths = resolvePaths({
-      home,
-      xdgConfigHome: this.env.XDG_CONFIG_HOME,
-      configFlag: globals.config,
-      awsConfigFile: this.env.AWS_CONFIG_FILE,
-      awsCredentialsFile: this.env.AWS_SHARED_CREDENTIALS_FILE,
-      isDirectory,
-    });
+    this.paths = paths;
   }
 
   /**
