@@ -25,7 +25,8 @@ import {
   type SettingsCacheKey,
 } from "../lib/settings/settings_cache.ts";
 import type { UrlAction } from "../lib/settings/url_action.ts";
-import type { SecretBackend } from "../stores/backend.ts";
+import type { CommandRunner, SecretBackend } from "../stores/backend.ts";
+import { DenoCommandRunner } from "../stores/command_runner.ts";
 import buildInfo from "./build_info.json" with { type: "json" };
 import { ConsoleLogger, SecretRegistry } from "./log.ts";
 import type { Output } from "./output.ts";
@@ -75,6 +76,11 @@ export interface ContextDeps {
    * MemoryBackend).
    */
   backend?: SecretBackend;
+  /**
+   * Runs helper programs (docker, secret-tool, pass...); default: the real one over `env`.
+   * In-process tests pass a recording runner.
+   */
+  runner?: CommandRunner;
 }
 
 /**
@@ -122,6 +128,7 @@ export class Context {
   readonly fetch: typeof fetch;
   /** The store that replaces the configured one (tests). */
   readonly backend?: SecretBackend;
+  #runner?: CommandRunner;
   #settings?: Promise<Settings>;
   readonly #services = new Map<ServiceSlot<unknown>, unknown>();
 
@@ -134,6 +141,7 @@ export class Context {
     this.globals = globals;
     this.fetch = deps.fetch ?? fetch;
     this.backend = deps.backend;
+    this.#runner = deps.runner;
     this.logger = new ConsoleLogger(
       deps.output,
       deps.secrets,
@@ -155,6 +163,12 @@ export class Context {
   service<T>(slot: ServiceSlot<T>, create: () => T): T {
     if (!this.#services.has(slot)) this.#services.set(slot, create());
     return this.#services.get(slot) as T;
+  }
+
+  /** Runs helper programs for the stores and `ecs docker` (one runner per run). */
+  get runner(): CommandRunner {
+    this.#runner ??= new DenoCommandRunner({ env: this.env, os: Deno.build.os });
+    return this.#runner;
   }
 
   /** True when {@link service} has already created the value of `slot`. */

@@ -17,6 +17,7 @@ import { SecretRegistry } from "../../cli/log.ts";
 import { type RecordingOutput, recordingOutput } from "../../cli/output.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { SecureStore } from "../../lib/secure_store.ts";
+import type { CommandRunner } from "../../stores/backend.ts";
 import { MemoryBackend } from "../../stores/memory.ts";
 import type { Emulator } from "../emulator/emulator.ts";
 
@@ -55,6 +56,8 @@ export interface CommandServicesOptions {
   clock?: Clock;
   /** Terminal on every stream (prompts, colours off either way). */
   terminal?: boolean;
+  /** Runs helper programs (docker...); default: the real runner. */
+  runner?: CommandRunner;
 }
 
 /** What {@link commandServices} builds; disposing it removes the temporary HOME. */
@@ -99,7 +102,7 @@ export async function commandServices(
   const make = (globals: Partial<GlobalOptions> = options.globals ?? {}) =>
     new Context(
       { lines: false, stsRefresh: false, ...globals },
-      { env, output, clock, secrets, backend },
+      { env, output, clock, secrets, backend, runner: options.runner },
     );
   const services = make();
   return {
