@@ -30,6 +30,7 @@ import { DenoCommandRunner } from "../stores/command_runner.ts";
 import buildInfo from "./build_info.json" with { type: "json" };
 import { ConsoleLogger, SecretRegistry } from "./log.ts";
 import type { Output } from "./output.ts";
+import type { Prompts } from "./prompts.ts";
 import { runPaths } from "./run_paths.ts";
 
 /** Options accepted before or after any command. */
@@ -81,6 +82,11 @@ export interface ContextDeps {
    * In-process tests pass a recording runner.
    */
   runner?: CommandRunner;
+  /**
+   * Asks the setup questions (default: on the terminal, cli/prompts.ts). In-process tests pass
+   * scripted answers.
+   */
+  prompts?: () => Promise<Prompts>;
 }
 
 /**
@@ -129,6 +135,8 @@ export class Context {
   /** The store that replaces the configured one (tests). */
   readonly backend?: SecretBackend;
   #runner?: CommandRunner;
+  /** How questions are asked when not on the terminal (see {@link ContextDeps.prompts}). */
+  readonly askWith?: () => Promise<Prompts>;
   #settings?: Promise<Settings>;
   readonly #services = new Map<ServiceSlot<unknown>, unknown>();
 
@@ -142,6 +150,7 @@ export class Context {
     this.fetch = deps.fetch ?? fetch;
     this.backend = deps.backend;
     this.#runner = deps.runner;
+    this.askWith = deps.prompts;
     this.logger = new ConsoleLogger(
       deps.output,
       deps.secrets,
