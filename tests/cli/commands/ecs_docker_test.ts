@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { runEcsDockerStart, runEcsDockerStop } from "../../../cli/commands/ecs_docker.ts";
+import {
+  ecsDockerCommand,
+  runEcsDockerStart,
+  runEcsDockerStop,
+} from "../../../cli/commands/ecs_docker.ts";
+import type { App } from "../../../cli/program.ts";
 import { runEcsServer } from "../../../cli/commands/ecs_server.ts";
 import { refreshRoles } from "../../../cli/services/roles.ts";
 import { AwsSsoError } from "../../../lib/errors.ts";
@@ -212,4 +217,17 @@ Deno.test("runEcsDockerStop() without a container only warns", async () => {
   await using t = await commandServices({ runner: docker.runner });
   await runEcsDockerStop(t.services);
   assert.match(t.output.stderr, /No ECS server container \(aws-sso-cli-ecs-server\) exists/);
+});
+
+Deno.test("ecs docker start refuses port 0 and a bad --bind-ip before running docker", async () => {
+  await using docker = await fakeDocker();
+  await using t = await commandServices({ runner: docker.runner });
+  const app: App = { context: () => t.services, setExitCode: () => {} };
+  const run = (args: string[]) =>
+    ecsDockerCommand(app).exitOverride().parseAsync(args, { from: "user" });
+  await assert.rejects(run(["start", "--port", "0"]), /invalid --port 0: choose the port/);
+  await assert.rejects(run(["start", "--bind-ip", "x"]), /invalid --bind-ip "x"/);
+  assert.deepEqual(docker.verbs(), []);
+  await run(["stop"]);
+  assert.deepEqual(docker.verbs(), ["info", "rm"]);
 });

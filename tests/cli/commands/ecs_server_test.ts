@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { runEcsServer } from "../../../cli/commands/ecs_server.ts";
+import { ecsServerCommand, runEcsServer } from "../../../cli/commands/ecs_server.ts";
+import type { App } from "../../../cli/program.ts";
 import { refreshRoles } from "../../../cli/services/roles.ts";
 import { AwsSsoError } from "../../../lib/errors.ts";
 import { ECS_ADMIN_HEADER } from "../../../lib/ecs/bearer_token.ts";
@@ -161,4 +162,39 @@ Deno.test("runEcsServer() in docker mode takes its secrets from the security fil
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("runEcsServer() refreshes a loaded slot by itself through the run's store and SSO token", async () => {
+  // 20-minute credentials: due for a refresh as soon as they are loaded.
+  await using emu = await startEmulator({ credentialLifetimeSec: 20 * 60 });
+  await using t = await commandServices({ config: config(emu), emulator: emu });
+  await storeSignedInSession(emu, t.store, 3600_000);
+  await refreshRoles(t.services);
+  const server = await startServer(t, { defaultProfile: ADMIN_PROFILE, disableAuth: true });
+  try {
+    const first = JSON.parse((await get(server.url)).body).AccessKeyId;
+    let served = first;
+    const deadline = Date.now() + 20_000;
+    while (served === first && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      served = JSON.parse((await get(server.url)).body).AccessKeyId;
+    }
+    assert.notEqual(served, first, "the server replaced the credentials itself");
+    assert.ok((emu.counters.GetRoleCredentials ?? 0) >= 2);
+    assert.match(t.output.stderr, /Refreshed the credentials of the default slot/);
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("ecs server checks --port and --bind-ip before creating anything", async () => {
+  await using t = await commandServices();
+  const app: App = { context: () => t.services, setExitCode: () => {} };
+  const run = (args: string[]) =>
+    ecsServerCommand(app).exitOverride().parseAsync(args, { from: "user" });
+  await assert.rejects(run(["--port", "x"]), /invalid --port x/);
+  await assert.rejects(run(["--port", "70000"]), /invalid --port 70000/);
+  await assert.rejects(run(["--port", "0", "--bind-ip", "nowhere"]), /invalid --bind-ip "nowhere"/);
+  assert.deepEqual(await t.backend.keys(), [], "no token or admin credential was created");
+  assert.equal(t.output.stderr, "");
 });
