@@ -57,7 +57,7 @@ Deno.test("runWizard() first run asks the basic questions and writes a config.ya
     assert.equal(s.profileFormat, FRIENDLY_PROFILE_FORMAT);
     assert.equal(s.urlAction, "print");
     assert.match(t.output.stderr, /gone: it answered HTTP 404/);
-    assert.match(t.output.stderr, /Awesome!  Saving the new ~\/\.config\/aws-sso\/config\.yaml/);
+    assert.match(t.output.stderr, /Awesome! {2}Saving the new ~\/\.config\/aws-sso\/config\.yaml/);
     assert.equal(t.output.stdout, "");
   });
 });
