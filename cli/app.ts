@@ -64,7 +64,7 @@ async function runOnce(argv: string[], full: ContextDeps, firstRun: boolean): Pr
         try {
           ctx.logger.warn("No config file found!  Will now prompt you for a basic config...");
           const { runWizard } = await import("./commands/setup_wizard.ts");
-          await runWizard(ctx, { advanced: false });
+          await runWizard({ advanced: false }, ctx);
         } catch (wizardError) {
           return reportError(wizardError, full.output, {
             debug: wantsDebug(argv),

@@ -72,6 +72,20 @@ export function displayPath(path: string, home: string): string {
   return path;
 }
 
+/**
+ * The home directory from an environment snapshot: `HOME`, else `USERPROFILE` (Windows);
+ * undefined when neither is set.
+ *
+ * @example
+ * ```ts
+ * homeDir({ USERPROFILE: "C:\\Users\\me" }); // "C:\\Users\\me"
+ * ```
+ */
+export function homeDir(env: Record<string, string | undefined>): string | undefined {
+  const home = env.HOME ?? env.USERPROFILE ?? "";
+  return home === "" ? undefined : home;
+}
+
 /** Resolves all paths from the environment snapshot. */
 export function resolvePaths(input: PathInputs): Paths {
   const home = input.home;

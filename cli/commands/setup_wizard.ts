@@ -490,8 +490,11 @@ async function rerun(
   ctx.output.err(`Saved ${display} (changed: ${Object.keys(edits).join(", ")})\n`);
 }
 
-/** Runs the wizard: creates config.yaml, or edits the existing one. */
-export async function runWizard(ctx: Context, options: WizardOptions): Promise<void> {
+/**
+ * Runs the wizard: creates config.yaml, or edits the existing one. The questions come from
+ * cli/prompts.ts (a UsageError without a terminal).
+ */
+export async function runWizard(options: WizardOptions, ctx: Context): Promise<void> {
   const { prompts } = await import("../prompts.ts");
   const p = await prompts(ctx, "the setup wizard");
   const { readTextFileIfExists } = await import("../../lib/atomic_file.ts");
@@ -510,6 +513,6 @@ export function setupWizardCommand(app: App): CommandUnknownOpts {
     .description("create or change config.yaml by answering a few questions")
     .option("--advanced", "ask about every setting")
     .action(async (opts, cmd) => {
-      await runWizard(app.context(cmd), { advanced: opts.advanced === true });
+      await runWizard({ advanced: opts.advanced === true }, app.context(cmd));
     }) as unknown as CommandUnknownOpts;
 }

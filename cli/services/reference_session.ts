@@ -13,7 +13,6 @@ import type {
   ReferenceSessionSource,
 } from "../../lib/reference_session/import_session.ts";
 import { STORE_KINDS } from "../../stores/backend.ts";
-import { DenoCommandRunner } from "../../stores/command_runner.ts";
 import { referenceRecordReader } from "../../stores/reference_records.ts";
 import type { Context } from "../context.ts";
 
@@ -26,7 +25,7 @@ export function referenceSessionSource(
   if (kind === undefined) return undefined;
   const reader = referenceRecordReader(kind, {
     configDir: ctx.paths.configDir,
-    runner: new DenoCommandRunner({ env: ctx.env, os: Deno.build.os }),
+    runner: ctx.runner,
     fileIo: realFileIo,
   });
   if (reader === undefined) return undefined;

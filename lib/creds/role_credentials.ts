@@ -31,6 +31,7 @@ import type { Logger } from "../logger.ts";
 import type { StoredRoleCredentials } from "../secure_store.ts";
 import { SharedFailure } from "../shared_failure.ts";
 import type { PortalRoleCredentials } from "../sso/portal_client.ts";
+import { REFRESH_BEFORE_MS, reusableFromStore } from "./reuse_limit.ts";
 
 /** Credentials for one role, with the role they belong to. */
 export interface RoleCredentials {
@@ -108,8 +109,7 @@ export interface GetRoleCredentialsOptions {
   forceRefresh?: boolean;
 }
 
-/** Cached credentials are replaced when fewer than this many ms remain. */
-export const REFRESH_BEFORE_MS = 20 * 60_000;
+export { REFRESH_BEFORE_MS };
 /** Credentials with fewer ms left than this are never handed out from the cache. */
 export const MIN_VALIDITY_MS = 15 * 60_000;
 /** Session length asked of AssumeRole; AWS caps role chaining at one hour. */
@@ -212,7 +212,7 @@ export class RoleCredentialProvider {
   }
 
   #usable(creds: StoredRoleCredentials | undefined): creds is StoredRoleCredentials {
-    return creds !== undefined && creds.expiration - this.#deps.clock.now() >= REFRESH_BEFORE_MS;
+    return creds !== undefined && reusableFromStore(creds.expiration, this.#deps.clock.now());
   }
 
   async #get(arn: string, force: boolean): Promise<RoleCredentials> {
