@@ -9,7 +9,7 @@ import type { EndpointOptions } from "../lib/aws/endpoints.ts";
 import type { HttpDeps } from "../lib/aws/json_client.ts";
 import type { Clock } from "../lib/clock.ts";
 import { readTextFileIfExists, writeTextFileAtomic } from "../lib/atomic_file.ts";
-import { AwsSsoError } from "../lib/errors.ts";
+import { AwsSsoError, errorMessage } from "../lib/errors.ts";
 import type { LogLevel } from "../lib/logger.ts";
 import { displayPath, type Paths, resolvePaths } from "../lib/paths.ts";
 import {
@@ -239,7 +239,7 @@ export class Context {
           ],
         });
       }
-      throw new AwsSsoError(`cannot read ${this.display(file)}: ${(e as Error).message}`, {
+      throw new AwsSsoError(`cannot read ${this.display(file)}: ${errorMessage(e)}`, {
         cause: e,
       });
     }

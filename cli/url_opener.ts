@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { AwsSsoError } from "../lib/errors.ts";
+import { AwsSsoError, errorMessage } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { UrlAction } from "../lib/settings/url_action.ts";
 import type { OpenedUrl, UrlOpener } from "../lib/sso/login_flow.ts";
@@ -123,7 +123,7 @@ export function createUrlOpener(options: UrlOpenerOptions): UrlOpener {
     try {
       options.launcher.spawnDetached(program, args, { HOME: options.home });
     } catch (e) {
-      throw new AwsSsoError(`Unable to run UrlExecCommand ${program}: ${(e as Error).message}`, {
+      throw new AwsSsoError(`Unable to run UrlExecCommand ${program}: ${errorMessage(e)}`, {
         cause: e,
         hints: ["fix UrlExecCommand in config.yaml, or use --url-action print"],
       });
@@ -180,7 +180,7 @@ export function createUrlOpener(options: UrlOpenerOptions): UrlOpener {
             logger.info("Opening URL in your browser");
             return opened;
           } catch (e) {
-            logger.warn(`Unable to open the URL in a browser: ${(e as Error).message}`);
+            logger.warn(`Unable to open the URL in a browser: ${errorMessage(e)}`);
             print(url);
           }
           return;

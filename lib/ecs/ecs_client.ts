@@ -162,8 +162,8 @@ export class EcsClient {
       return await this.#o.fetch(url, { method, headers, body });
     } catch (e) {
       // fetch() says only "fetch failed"; the reason (refused, certificate ...) is the cause.
-      const cause = (e as Error).cause;
-      const reason = cause instanceof Error ? cause.message : (e as Error).message;
+      const cause = e instanceof Error ? e.cause : undefined;
+      const reason = cause instanceof Error ? cause.message : errorMessage(e);
       throw new AwsSsoError(
         `Cannot reach the ECS server at ${this.#o.baseUrl}: ${reason}`,
         {

@@ -31,6 +31,7 @@ import { timeRemain } from "../time_remain.ts";
 import { adminCredentialMatches, authorizationMatches, ECS_ADMIN_HEADER } from "./bearer_token.ts";
 import { parseLoadRequest } from "./load_request.ts";
 import type { EcsSlot, EcsSlots } from "./slot_store.ts";
+import { errorMessage } from "../errors.ts";
 
 /** Options of {@link EcsHandler}. */
 export interface EcsHandlerOptions {
@@ -166,7 +167,7 @@ export class EcsHandler {
       if (e instanceof BodyTooLarge) {
         res = message(413, "Request body too large");
       } else {
-        this.#o.logger.error(`ECS request failed: ${(e as Error).message}`, {
+        this.#o.logger.error(`ECS request failed: ${errorMessage(e)}`, {
           method: req.method,
           path: url.pathname,
         });

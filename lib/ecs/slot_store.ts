@@ -33,7 +33,7 @@
  */
 import type { Clock } from "../clock.ts";
 import type { RoleCredentials } from "../creds/role_credentials.ts";
-import { AwsSsoError } from "../errors.ts";
+import { AwsSsoError, errorMessage } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 
 /** Where the server gets newer credentials for a slot's role. */
@@ -318,7 +318,7 @@ export class EcsSlots {
           : "";
         this.#logger.warn(
           `Cannot refresh the credentials of ${label(entry.name)}: ${
-            (e as Error).message
+            errorMessage(e)
           }${hints}; ${serving}; next try in ${Math.round(delay / 1000)} s`,
           { slot: entry.name, profile: entry.profileName },
         );

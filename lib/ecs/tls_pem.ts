@@ -11,6 +11,7 @@
  * @module
  */
 import { createPrivateKey, X509Certificate } from "node:crypto";
+import { errorMessage } from "../errors.ts";
 
 /** The outcome of a check: fine (with facts), or what is wrong. */
 export type PemCheck<T> = ({ ok: true } & T) | { ok: false; problem: string };
@@ -47,7 +48,7 @@ export function checkCertificatePem(
     const leaf = new X509Certificate(text);
     return { ok: true, notAfterMs: Date.parse(leaf.validTo), ca: leaf.ca };
   } catch (e) {
-    return { ok: false, problem: `not a valid X.509 certificate (${(e as Error).message})` };
+    return { ok: false, problem: `not a valid X.509 certificate (${errorMessage(e)})` };
   }
 }
 
@@ -89,7 +90,7 @@ export function checkPrivateKeyPem(
   try {
     key = createPrivateKey({ key: text, format: "pem" });
   } catch (e) {
-    return { ok: false, problem: `not a valid PKCS#8 private key (${(e as Error).message})` };
+    return { ok: false, problem: `not a valid PKCS#8 private key (${errorMessage(e)})` };
   }
   if (certificatePem !== undefined) {
     let matches = false;

@@ -16,6 +16,7 @@ import type { Clock } from "../clock.ts";
 import { withLock } from "../file_lock.ts";
 import type { Logger } from "../logger.ts";
 import type { SsoInstance } from "../settings/settings.ts";
+import { errorMessage } from "../errors.ts";
 
 /** The cache format version this build reads and writes. */
 export const CACHE_VERSION = 4;
@@ -346,7 +347,7 @@ export function parseRoleCache(text: string): ParsedRoleCache {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return { cache: emptyRoleCache(), problem: `not valid JSON (${(e as Error).message})` };
+    return { cache: emptyRoleCache(), problem: `not valid JSON (${errorMessage(e)})` };
   }
   try {
     if (!isObject(raw)) throw new CacheFormatError("the top level", "is not an object");
@@ -537,7 +538,7 @@ export async function readRoleCache(file: RoleCacheFile): Promise<RoleCacheData>
     text = await readTextFileIfExists(file.path);
   } catch (e) {
     file.logger.warn(
-      `cannot read the role cache ${file.displayPath ?? file.path}: ${(e as Error).message}`,
+      `cannot read the role cache ${file.displayPath ?? file.path}: ${errorMessage(e)}`,
     );
     return emptyRoleCache();
   }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { AwsSsoError } from "../errors.ts";
+import { AwsSsoError, errorMessage } from "../errors.ts";
 import { EMPTY_PROFILE_FORMAT } from "../settings/settings.ts";
 import { goStruct, parseTemplate, profileTemplateFunctions } from "../go_template/mod.ts";
 import type { RoleTemplateData } from "./role.ts";
@@ -34,7 +34,7 @@ export class DuplicateProfileError extends AwsSsoError {
 
 /** The error's message on one line (the user sees one line, never a stack). */
 function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split("\n")[0]!.trim();
+  return (errorMessage(e)).split("\n")[0]!.trim();
 }
 
 const FIX_HINT = "fix ProfileFormat in config.yaml (a Go text/template, single-quoted in YAML)";
