@@ -1,9 +1,9 @@
 /**
- * The interactive role picker (reference §8; ours is a fuzzy search box): used by `exec`,
- * `console` and `ecs load` when no role was given. One search box matches the profile name,
- * account id, account alias and name, role name and tags, ranked by fzf; recently used roles
- * come first. It draws on stderr, so `$(aws-sso ...)` still works, and refuses to start when
- * stdin is not a terminal.
+ * The interactive role picker (a fuzzy search box, where the reference has a prompt): used by
+ * `exec`, `console` and `ecs load` when no role was given. One search box matches the profile name,
+ * account id, account alias and name, role name and tags, ranked by fzf; recently used roles come
+ * first. It draws on stderr, so `$(aws-sso ...)` still works, and refuses to start when stdin is
+ * not a terminal.
  *
  * ```ts
  * const { roles } = await roleCache(ctx, { refreshIfExpired: true });

@@ -1,9 +1,8 @@
 /**
- * The one place that turns errors into messages and exit codes (SPEC §2: 0 ok, 1 runtime error,
- * 2 usage error, 130 Ctrl-C). Stack traces and causes only at `--level debug` or more.
- * Messages often quote AWS (an error text, an account or role name): control characters in
- * them are escaped (lib/safe_text.ts) after secrets are masked, and their continuation lines
- * indented.
+ * The one place that turns errors into messages and exit codes (docs/design.md §1: 0 ok, 1 runtime
+ * error, 2 usage error, 130 Ctrl-C). Stack traces and causes only at `--level debug` or more.
+ * Messages often quote AWS (an error text, an account or role name): control characters in them are
+ * escaped (lib/safe_text.ts) after secrets are masked, and their continuation lines indented.
  *
  * @module
  */

@@ -1,8 +1,7 @@
 /**
- * The URL actions (reference §7.3): open in a browser, print, copy to the clipboard, run
- * `UrlExecCommand`, open in a Firefox / Granted container, or OSC 52. Used for the login URLs
- * and the console URL; programs are started through an injected launcher so tests can record
- * them.
+ * The URL actions (`UrlAction` in docs/config.md): open in a browser, print, copy to the clipboard,
+ * run `UrlExecCommand`, open in a Firefox / Granted container, or OSC 52. Used for the login URLs
+ * and the console URL; programs are started through an injected launcher so tests can record them.
  *
  * A program we start never gets the URL itself on its command line (any local process can read
  * a command line, and these URLs carry a login's state or a console SigninToken): it gets a

@@ -1,5 +1,5 @@
 /**
- * The AWS console sign-in URLs (reference §7.1; SPEC §3.5): the federation endpoint's
+ * The AWS console sign-in URLs: the federation endpoint's
  * `getSigninToken` request, the `login` URL that carries the sign-in token, and the console page
  * to land on (`--region`, `--service`, `--destination`). Pure: no network, no environment.
  *

@@ -1,5 +1,5 @@
 /**
- * Time left until an expiry, as the reference prints it (reference §9.4): `5h5m`, `45m`,
+ * Time left until an expiry, as the reference prints it: `5h5m`, `45m`,
  * `< 1m` or `Expired`; the padded form (`list`, ECS tables, the list header) is right-aligned to
  * 7 characters with a space between hours and minutes (` 5h  5m`, `    45m`, `   < 1m`).
  *

@@ -1,5 +1,5 @@
 /**
- * The console federation endpoint's `getSigninToken` call (reference §7.1). The request URL
+ * The console federation endpoint's `getSigninToken` call (console sign-in). The request URL
  * carries the credentials, so neither it nor a fetch error that might quote it ever reaches a
  * message or a log line.
  *

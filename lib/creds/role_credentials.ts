@@ -1,5 +1,5 @@
 /**
- * Role credentials (reference §4.8, SPEC §2 and §3.1): served from the secure store while at
+ * Role credentials (docs/design.md §2.3): served from the secure store while at
  * least 20 minutes remain, otherwise fetched again — sso:GetRoleCredentials for a role of the
  * SSO portal, sts:AssumeRole from the `Via` role's credentials for a chained one — under a
  * per-role cross-process lock, so that parallel `credential_process` runs for one role make

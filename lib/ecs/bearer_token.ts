@@ -1,6 +1,6 @@
 /**
- * The ECS server's two credentials (SPEC §2: auth on by default), generated, validated and
- * checked in constant time:
+ * The ECS server's two credentials (auth is on by default: docs/design.md §2.5), generated,
+ * validated and checked in constant time:
  *
  * - the bearer token, which containers send as `AWS_CONTAINER_AUTHORIZATION_TOKEN`: it only
  *   reads what is loaded;

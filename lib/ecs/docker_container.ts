@@ -1,6 +1,6 @@
 /**
- * The ECS server in a Docker container (reference §12.3): the `docker create` arguments and the
- * security file the containerised server reads at start (`{"privateKey","certChain",
+ * The ECS server in a Docker container (the reference's image): the `docker create` arguments and
+ * the security file the containerised server reads at start (`{"privateKey","certChain",
  * "bearerToken","adminToken"}` at /app/.aws-sso/mnt/docker-ecs; the reference's server ignores
  * `adminToken`).
  *

@@ -1,5 +1,5 @@
 /**
- * The client side of the ECS server (reference §12.2): what `ecs load|unload|list|profile` and
+ * The client side of the ECS server (docs/design.md §2.5): what `ecs load|unload|list|profile` and
  * `ecs docker start --default` send, with the bearer token when one is set, and the admin
  * credential on loads and unloads only.
  *

@@ -1,5 +1,5 @@
 /**
- * The ECS server's HTTP interface (reference §12.1 with SPEC §2's fixes): a `Request →
+ * The ECS server's HTTP interface (docs/design.md §2.5, with its fixes of §4): a `Request →
  * Response` function over {@link EcsSlots}, speaking the container-credentials protocol the
  * AWS SDKs and CLI use (`AWS_CONTAINER_CREDENTIALS_FULL_URI` +
  * `AWS_CONTAINER_AUTHORIZATION_TOKEN`) and the reference's load/unload/list routes.

@@ -1,5 +1,5 @@
 /**
- * The body of `PUT /` and `PUT /slot/<name>` on the ECS server (reference §12.1), which
+ * The body of `PUT /` and `PUT /slot/<name>` on the ECS server, which
  * `ecs load` sends: the profile name and the role credentials in the secure store's JSON shape.
  *
  * ```json

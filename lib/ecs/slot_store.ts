@@ -1,5 +1,5 @@
 /**
- * The ECS server's credentials (reference §12.1, SPEC §3.6): a default slot and named slots,
+ * The ECS server's credentials (docs/design.md §2.5): a default slot and named slots,
  * each holding one role's credentials, which the server refreshes itself before they expire.
  *
  * A slot is loaded with credentials the client sends (`ecs load`, or any reference client); the
@@ -8,7 +8,7 @@
  * single-flight `process` uses — for newer ones. A container using the server therefore never
  * sees stale credentials while the user's SSO session lasts.
  *
- * Rules (the 20/15-minute rules of SPEC §2, applied to a long-running server):
+ * Rules (the 20/15-minute rules of docs/design.md §2.3, applied to a long-running server):
  * - refresh when fewer than 20 minutes remain, but not more often than half the lifetime AWS
  *   gives (between 30 s and 5 min), so short-lived credentials cannot cause a refresh storm;
  * - a request for credentials with fewer than 15 minutes left waits briefly for a due refresh

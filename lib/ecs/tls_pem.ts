@@ -1,6 +1,6 @@
 /**
- * Checks the TLS certificate and private key `setup ecs ssl` stores for the ECS server
- * (reference §1.5: the certificate must be PEM X.509, the key PEM PKCS#8), and that they belong
+ * Checks the TLS certificate and private key `setup ecs ssl` stores for the ECS server (the
+ * certificate must be PEM X.509, the key PEM PKCS#8, as for the reference), and that they belong
  * together.
  *
  * ```ts

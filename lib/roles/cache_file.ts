@@ -1,8 +1,8 @@
 /**
- * The role cache, `<ConfigDir>/cache.json` (reference §5.2): the accounts and roles discovered
+ * The role cache, `<ConfigDir>/cache.json` (docs/design.md §2.2): the accounts and roles discovered
  * per SSO instance, merged with config.yaml, plus each role's credential expiry and the usage
- * History. Compatible both ways with the reference's file: `Version` 4, the same keys, account
- * keys written as 12-digit strings, unpadded numeric keys accepted on read.
+ * History. Compatible both ways with the reference's file: `Version` 4, the same keys, account keys
+ * written as 12-digit strings, unpadded numeric keys accepted on read.
  *
  * Unlike the reference, every write happens under `<ConfigDir>/locks/cache.lock` and re-reads
  * the file first, so concurrent processes (an `exec` recording History while a `cache` runs, two
@@ -474,7 +474,8 @@ export interface ExpiryInputs {
 
 /**
  * Returns why the instance's cached roles are out of date, or undefined when they are good
- * (reference §5.2, plus: a section missing for the instance, or built from another config).
+ * (the reference's checks, plus: a section missing for the instance, or built from another
+ * config).
  *
  * @example
  * ```ts

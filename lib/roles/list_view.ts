@@ -1,5 +1,5 @@
 /**
- * `list` rendering (reference §1.5 list), pure: choose fields, filter with `--prefix
+ * `list` rendering, pure: choose fields, filter with `--prefix
  * Field=Prefix`, sort (`--sort`, `--reverse`), number the rows, and print a table under the
  * `List of AWS roles for SSO Instance: ...` header, or CSV without a header. Every cell is
  * escaped with {@link safeText}: names from the portal never reach the terminal or a CSV raw.

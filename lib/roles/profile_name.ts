@@ -1,5 +1,5 @@
 /**
- * Profile names (reference §3): a role's explicit `Profile` wins; otherwise config
+ * Profile names (docs/design.md §3): a role's explicit `Profile` wins; otherwise config
  * `ProfileFormat`, a Go text/template, is rendered over the role's flat record (the empty format
  * means `{{ .AccountIdPad }}:{{ .RoleName }}`). Names must be unique within an instance.
  *

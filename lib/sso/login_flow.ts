@@ -1,5 +1,5 @@
 /**
- * The two interactive SSO logins (reference §4.3, §4.4; SPEC §3.3): PKCE with a loopback
+ * The two interactive SSO logins (docs/design.md §2.1): PKCE with a loopback
  * listener (and the pasted redirect URL as a second way back, for browsers on another machine),
  * and the device-code flow with polling. Everything that touches the user (opening URLs,
  * messages, reading a pasted line) is injected, so cli/ decides between stderr and /dev/tty.
