@@ -6,7 +6,10 @@
  * not a terminal.
  *
  * ```ts
- * const { roles } = await roleCache(ctx, { refreshIfExpired: true });
+ * import type { Context } from "./context.ts";
+ * import type { RoleSet } from "../lib/roles/role.ts";
+ * declare const ctx: Context;
+ * declare const roles: RoleSet; // cli/services/roles.ts roleCache(ctx, ...)
  * const role = await pickRole(ctx, roles); // RoleFlat; CancelledError on Ctrl-C
  * ```
  *

@@ -128,6 +128,7 @@ async function removeAbandonedTemps(dir: string, name: string, written: string):
  *
  * @example
  * ```ts
+ * const bytes = new TextEncoder().encode("[default]\n");
  * await writeFileAtomic(await writeTarget("/home/me/.aws/config"), bytes);
  * ```
  */

@@ -13,6 +13,7 @@ const MINUTE_MS = 60_000;
  *
  * @example
  * ```ts
+ * const now = Date.UTC(2026, 0, 1);
  * timeRemain(now + 5 * 3_600_000 + 5 * 60_000, now, false); // "5h5m"
  * timeRemain(now + 5 * 3_600_000 + 5 * 60_000, now, true); // " 5h  5m"
  * timeRemain(now + 30_000, now, true); // "   < 1m"

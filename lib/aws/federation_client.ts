@@ -42,6 +42,11 @@ function hintsFor(status: number, request: SigninTokenRequest): string[] {
  *
  * @example
  * ```ts
+ * import type { HttpDeps } from "./json_client.ts";
+ * import type { SessionCredentials } from "../console_url.ts";
+ * declare const http: HttpDeps;
+ * declare const credentials: SessionCredentials;
+ * const federation = "https://signin.aws.amazon.com/federation";
  * const token = await getSigninToken(http, { federation, credentials, durationMinutes: 60,
  *   chained: false });
  * ```

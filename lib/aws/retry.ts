@@ -77,6 +77,7 @@ export function isThrottle(e: unknown): boolean {
  *
  * @example
  * ```ts
+ * import { AwsApiError } from "../errors.ts";
  * isTransient(new AwsApiError("x", { status: 503 })); // true
  * isTransient(new AwsApiError("x", { status: 403 })); // false
  * ```

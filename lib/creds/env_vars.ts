@@ -142,6 +142,8 @@ function sortVars(vars: EnvVar[]): EnvVar[] {
  *
  * @example
  * ```ts
+ * import type { RoleCredentials } from "./role_credentials.ts";
+ * declare const creds: RoleCredentials;
  * credentialEnvVars({ creds, instance: "Default", profile: "prod:Admin", region: "eu-west-1",
  *   tags: {}, envVarTags: [], tzOffsetMinutes: 0 });
  * // [["AWS_ACCESS_KEY_ID", "ASIA..."], ["AWS_ACCOUNT_ID", "012345678901"], ...]

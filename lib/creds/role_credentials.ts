@@ -13,8 +13,9 @@
  * them for less than 15 minutes (nothing better exists), with a warning.
  *
  * ```ts
- * const provider = new RoleCredentialProvider({ store, accessToken, getRoleCredentials,
- *   assumeRole, chainOf, clock, logger, lockDir });
+ * declare const deps: RoleCredentialDeps; // store, accessToken, getRoleCredentials, assumeRole,
+ * //                                          chainOf, clock, logger, lockDir
+ * const provider = new RoleCredentialProvider(deps);
  * const creds = await provider.get("arn:aws:iam::012345678901:role/Admin");
  * ```
  *
@@ -139,6 +140,9 @@ export function canonicalRoleArn(arn: string): string {
  *
  * @example
  * ```ts
+ * const links: Record<string, ChainLink> = {
+ *   "arn:aws:iam::111111111111:role/A": { via: "arn:aws:iam::222222222222:role/B" },
+ * };
  * roleChain("arn:aws:iam::111111111111:role/A", (a) => links[a]);
  * // ["arn:aws:iam::111111111111:role/A", "arn:aws:iam::222222222222:role/B"]
  * ```

@@ -9,6 +9,8 @@
  *   container cannot make the server fetch credentials for a role the user did not load.
  *
  * ```ts
+ * declare const req: Request;
+ * declare const admin: string;
  * const token = newBearerToken();                        // 43 URL-safe characters, 256 bits
  * bearerTokenProblem("Bearer abc");                      // "token should not start with 'Bearer '"
  * await authorizationMatches(req.headers.get("authorization"), token);

@@ -4,6 +4,9 @@
  * credential on loads and unloads only.
  *
  * ```ts
+ * import type { RoleCredentials } from "../creds/role_credentials.ts";
+ * declare const creds: RoleCredentials;
+ * declare const token: string;
  * const address = parseServerAddress("localhost:4144");      // undefined when invalid
  * const client = new EcsClient({ baseUrl: serverBaseUrl(address!, false), token, fetch });
  * await client.load("dev:Admin", creds, { slotted: true });   // PUT /slot/dev%3AAdmin

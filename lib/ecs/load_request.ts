@@ -101,6 +101,8 @@ export function parseLoadRequest(text: string): ParsedLoadRequest {
  *
  * @example
  * ```ts
+ * import type { RoleCredentials } from "../creds/role_credentials.ts";
+ * declare const creds: RoleCredentials;
  * encodeLoadRequest("dev:Admin", creds); // '{"ProfileName":"dev:Admin","Creds":{...}}'
  * ```
  */

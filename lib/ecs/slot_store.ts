@@ -23,7 +23,10 @@
  * the meantime is discarded, and each slot has at most one refresh in flight.
  *
  * ```ts
- * const slots = new EcsSlots({ clock, logger, source });
+ * import type { RoleCredentials } from "../creds/role_credentials.ts";
+ * declare const options: EcsSlotsOptions; // clock, logger, source (an EcsCredentialSource)
+ * declare const creds: RoleCredentials;
+ * const slots = new EcsSlots(options);
  * slots.put(undefined, "dev:Admin", creds);           // the default slot
  * const found = await slots.get(undefined);           // { status: "ok", slot }
  * setInterval(() => slots.refreshDue(), 15_000);

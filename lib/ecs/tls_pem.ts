@@ -4,6 +4,7 @@
  * together.
  *
  * ```ts
+ * declare const certText: string, keyText: string;
  * const cert = checkCertificatePem(certText);          // { ok: true, notAfterMs } | { ok: false, problem }
  * const key = checkPrivateKeyPem(keyText, certText);   // also checks the key matches the certificate
  * ```

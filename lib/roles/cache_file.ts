@@ -126,6 +126,7 @@ function sameStartUrl(a: string, b: string): boolean {
  *
  * @example
  * ```ts
+ * declare const cache: RoleCacheData;
  * instanceSection(cache, { name: "Default", startUrl: "https://b.awsapps.com/start", ssoRegion: "us-east-1" });
  * // undefined when the cached Default came from https://a.awsapps.com/start
  * ```

@@ -157,7 +157,11 @@ function tokenRemaining(options: ListViewOptions): string {
  *
  * @example
  * ```ts
- * renderRoleList(roles.roles, { fields: ["AccountIdPad", "RoleName"], sso: "Default", nowMs, formatTable });
+ * import type { RoleFlat } from "./role.ts";
+ * declare const roles: RoleFlat[];
+ * declare function formatTable(headers: string[], rows: string[][]): string; // cli/table.ts
+ * const nowMs = Date.UTC(2026, 0, 1);
+ * renderRoleList(roles, { fields: ["AccountIdPad", "RoleName"], sso: "Default", nowMs, formatTable });
  * ```
  */
 export function renderRoleList(roles: readonly RoleFlat[], options: ListViewOptions): string {

@@ -51,6 +51,8 @@ export interface ProfileNamer {
  *
  * @example
  * ```ts
+ * import type { RoleTemplateData } from "./role.ts";
+ * declare const role: RoleTemplateData; // account 012345678901, role Admin
  * compileProfileFormat("{{ .AccountIdPad }}:{{ .RoleName }}").profileName(role); // "012345678901:Admin"
  * ```
  */

@@ -4,7 +4,10 @@
  * name and by account + role name.
  *
  * ```ts
- * const roles = buildRoleSet(cache, { instance, profileFormat, nowMs });
+ * import type { RoleCacheData } from "./cache_file.ts";
+ * declare const cache: RoleCacheData;
+ * declare const options: BuildRoleSetOptions; // instance, profileFormat, nowMs
+ * const roles = buildRoleSet(cache, options);
  * roles.byProfile("prod:AdministratorAccess"); // RoleFlat | undefined
  * roles.byArn("arn:aws:iam::012345678901:role/AdministratorAccess");
  * roles.byAccountRole("12345678901", "ReadOnly"); // leading zeros optional

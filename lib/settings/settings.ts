@@ -168,6 +168,7 @@ export interface SettingProblem {
  *
  * @example
  * ```ts
+ * declare const settings: Settings;
  * assertSettingsUsable(settings, "SecureStore"); // before opening the store
  * ```
  */

@@ -207,10 +207,11 @@ Deno.test({
             ],
             mayChange: (p) =>
               (name === "alias_bomb.yaml" || where !== undefined) && p.endsWith("/cache.json"),
-            async check(_home, [cache]) {
+            check(_home, [cache]) {
               if (where?.warns !== undefined) {
                 assert.match(cache!.stderr, where.warns, `config/${name}: ${cache!.stderr}`);
               }
+              return Promise.resolve();
             },
           }).catch((e) => {
             failures.push(`config/${name}: ${e.message}`);
