@@ -149,10 +149,11 @@ Deno.test("every helper program starts from childEnv() with clearEnv, except exe
 });
 
 Deno.test("error messages are read with errorMessage(e), never by casting to Error", async () => {
-  // `(e as Error).message` prints "undefined" for a thrown non-Error; lib/errors.ts
-  // errorMessage() is the one rule. stores/ cannot import lib/, so it has no cast either.
+  // A cast prints "undefined" for a thrown non-Error; lib/errors.ts errorMessage() is the one
+  // rule (stores/ cannot import lib/: it has no cast either).
   const topLevelCli = layers.cli.filter((f) => f.split("/").length === 2);
-  for (const file of [...layers.lib, ...layers.stores, ...topLevelCli]) {
+  const tests = [...await sourceFiles("tests"), ...await sourceFiles("bench")];
+  for (const file of [...layers.lib, ...layers.stores, ...topLevelCli, ...tests]) {
     const text = await Deno.readTextFile(root + file);
     const line = text.split("\n").find((l) => /as Error\)\.message/.test(l));
     assert.equal(line, undefined, `${file}: ${line}`);
