@@ -20,7 +20,7 @@ export const EXIT = { ok: 0, error: 1, usage: 2, cancelled: 130 } as const;
  * message is shown as is with its hints; anything else is an unexpected error. By class only:
  * an error from elsewhere that happens to have a `hints` field is still unexpected.
  */
-function known(e: unknown): HintedError | undefined {
+export function knownError(e: unknown): HintedError | undefined {
   return e instanceof AwsSsoError || e instanceof StoreError ? e : undefined;
 }
 
@@ -54,7 +54,7 @@ export function reportError(
     return EXIT.usage;
   }
   const message = errorMessage(e);
-  const ours = known(e);
+  const ours = knownError(e);
   output.err(`${prefix} ${text(ours ? message : `unexpected error: ${message}`)}\n`);
   for (const h of ours?.hints ?? []) hint(h);
   if (options.debug) {

@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { SecretRegistry } from "../../cli/log.ts";
 import { applyStyle, recordingOutput } from "../../cli/output.ts";
-import { EXIT, reportError } from "../../cli/report.ts";
+import { EXIT, knownError, reportError } from "../../cli/report.ts";
 import { AwsApiError, AwsSsoError, UsageError } from "../../lib/errors.ts";
-import { BackendUnavailableError } from "../../stores/backend.ts";
+import { BackendUnavailableError, StoreError } from "../../stores/backend.ts";
 
 // deno-lint-ignore no-control-regex -- control characters are what this test looks for
 const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
@@ -79,4 +79,13 @@ Deno.test("reportError() reports a thrown non-Error by its text", () => {
   const output = recordingOutput();
   reportError("plain string", output, { debug: false, secrets: new SecretRegistry() });
   assert.match(output.stderr, /^aws-sso: error: unexpected error: plain string\n/);
+});
+
+Deno.test("knownError() knows both error roots by class and nothing else", () => {
+  const store = new StoreError("locked", { hints: ["unlock it"] });
+  const ours = new UsageError("bad flag");
+  assert.equal(knownError(store), store);
+  assert.equal(knownError(ours), ours);
+  assert.equal(knownError(Object.assign(new Error("x"), { hints: ["y"] })), undefined);
+  assert.equal(knownError({ message: "x", hints: ["y"] }), undefined);
 });
