@@ -56,7 +56,7 @@ async function runOnce(argv: string[], full: ContextDeps, firstRun: boolean): Pr
         secrets: full.secrets,
       });
     }
-    // No config.yaml yet and someone at a terminal: ask for one, then run the command (§1.3).
+    // No config.yaml yet and someone at a terminal: ask for one, then run the command.
     const ctx = state.lastContext;
     if (e instanceof ConfigNotFoundError && firstRun && ctx !== undefined) {
       const { canPrompt } = await import("./prompts.ts");

@@ -10,7 +10,7 @@ import type { HttpDeps } from "../lib/aws/json_client.ts";
 import { retryPolicy } from "../lib/aws/retry.ts";
 import type { Clock } from "../lib/clock.ts";
 import { readTextFileIfExists, writeTextFileAtomic } from "../lib/atomic_file.ts";
-import { AwsSsoError } from "../lib/errors.ts";
+import { AwsSsoError, errorMessage } from "../lib/errors.ts";
 import type { LogLevel } from "../lib/logger.ts";
 import { displayPath, type Paths } from "../lib/paths.ts";
 import {
@@ -249,7 +249,7 @@ export class Context {
           ],
         });
       }
-      throw new AwsSsoError(`cannot read ${this.display(file)}: ${(e as Error).message}`, {
+      throw new AwsSsoError(`cannot read ${this.display(file)}: ${errorMessage(e)}`, {
         cause: e,
       });
     }

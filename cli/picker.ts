@@ -1,6 +1,6 @@
 /**
- * The interactive role picker (reference §8; ours is a fuzzy search box): used by `exec`,
- * `console` and `ecs load` when no role was given. One search box matches the profile name,
+ * The interactive role picker (a fuzzy search box, where the reference has a prompt): used by
+ * `exec`, `console` and `ecs load` when no role was given. One search box matches the profile name,
  * account id, account alias and name, role name and tags, ranked by fzf (or by prefix with
  * `FullTextSearch: false`); recently used roles come first. `key value` pairs of tags typed
  * first (`AccountAlias prod Role AdministratorAccess`) narrow the list, and keys and values
@@ -9,7 +9,10 @@
  * and refuses to start when stdin is not a terminal.
  *
  * ```ts
- * const { roles } = await roleCache(ctx, { refreshIfExpired: true });
+ * import type { Context } from "./context.ts";
+ * import type { RoleSet } from "../lib/roles/role.ts";
+ * declare const ctx: Context;
+ * declare const roles: RoleSet; // cli/services/roles.ts roleCache(ctx, ...)
  * const role = await pickRole(ctx, roles); // RoleFlat; CancelledError on Ctrl-C
  * ```
  *

@@ -4,8 +4,11 @@
  * fails at once instead of hanging.
  *
  * ```ts
+ * import type { Context } from "./context.ts";
+ * declare const ctx: Context;
+ * declare const regions: string[];
  * const p = await prompts(ctx);                       // UsageError without a terminal
- * if (await p.confirm("Modify ~/.aws/config?", false)) ...
+ * const write = await p.confirm("Modify ~/.aws/config?", false);
  * const region = await p.search("SSO region", regions, "us-east-1");
  * ```
  *

@@ -1,14 +1,18 @@
 /**
- * The AWS console sign-in URLs (reference §7.1; SPEC §3.5): the federation endpoint's
- * `getSigninToken` request, the `login` URL that carries the sign-in token, the console page
- * to land on (`--region`, `--service`, `--destination`), and the access portal's shortcut link
- * (`console --portal`), which carries no credential at all. Pure: no network, no environment.
+ * The AWS console sign-in URLs: the federation endpoint's `getSigninToken` request, the `login`
+ * URL that carries the sign-in token, the console page to land on (`--region`, `--service`,
+ * `--destination`), and the access portal's shortcut link (`console --portal`), which carries no
+ * credential at all. Pure: no network, no environment.
  *
  * ```ts
- * const fed = federationUrl(endpointFor("signin", "us-east-1", endpoints));
+ * import { endpointFor } from "./aws/endpoints.ts";
+ * declare const creds: SessionCredentials;
+ * declare const signinToken: string; // from fetching tokenUrl (lib/aws/federation_client.ts)
+ * const fed = federationUrl(endpointFor("signin", "us-east-1"));
  * const tokenUrl = signinTokenUrl(fed, creds, { durationMinutes: 60, chained: false });
  * const destination = consoleDestination({ ssoRegion: "us-east-1", region: "eu-west-1", service: "s3" });
- * const url = loginUrl(fed, { issuer: startUrl, destination, signinToken });
+ * const issuer = "https://d-1234567890.awsapps.com/start";
+ * const url = loginUrl(fed, { issuer, destination, signinToken });
  * ```
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * Where aws-sso keeps its files (reference §2.1, SPEC §5). Pure: the caller passes the
+ * Where aws-sso keeps its files (docs/config.md "Where it lives"). Pure: the caller passes the
  * environment snapshot and a directory probe, so this never touches Deno.env itself.
  *
  * @module

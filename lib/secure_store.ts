@@ -1,14 +1,15 @@
 /**
- * The typed secure store (reference §4.2, §4.5, §5.4): client registrations, SSO tokens, role
- * credentials and the ECS server's secrets as JSON values in an opaque {@link SecretBackend}.
+ * The typed secure store (docs/design.md §3: the keys and JSON are the reference's): client
+ * registrations, SSO tokens, role credentials and the ECS server's secrets as JSON values in an
+ * opaque {@link SecretBackend}.
  *
  * Every write (put, delete, update) runs under the cross-process exclusive lock
- * `<ConfigDir>/storage.lock` and re-reads the key it changes, so parallel processes never lose
- * each other's updates (SPEC §2). Reads take no lock: backends replace values atomically.
- * Every secret read or written is registered with the logger so that no log line can show it.
- * Times are written as the reference writes them (`expiresAt`, `clientSecretExpiresAt`: Unix
- * seconds as JSON integers), so a `json` store.json is readable by both tools; RFC3339 text
- * written by earlier versions is still read.
+ * `<ConfigDir>/storage.lock` and re-reads the key it changes, so parallel processes never lose each
+ * other's updates (docs/design.md §4). Reads take no lock: backends replace values atomically.
+ * Every secret read or written is registered with the logger so that no log line can show it. Times
+ * are written as the reference writes them (`expiresAt`, `clientSecretExpiresAt`: Unix seconds as
+ * JSON integers), so a `json` store.json is readable by both tools; RFC3339 text written by earlier
+ * versions is still read.
  *
  * @module
  */
@@ -29,7 +30,7 @@ import type { SsoInstance } from "./settings/settings.ts";
  */
 export type SsoOwner = string | Pick<SsoInstance, "name" | "startUrl" | "ssoRegion">;
 
-/** An OIDC client registration, stored under `client-data:<Instance>` (reference §4.2). */
+/** An OIDC client registration, stored under `client-data:<Instance>`. */
 export interface ClientRegistration {
   /** OIDC client id. */
   clientId: string;
@@ -48,7 +49,7 @@ export interface ClientRegistration {
 }
 
 /**
- * An SSO access token, stored under `token-response:<Instance>` (reference §4.5). In memory
+ * An SSO access token, stored under `token-response:<Instance>`. In memory
  * `expiresAt` is RFC3339 text; stored, it is Unix seconds as the reference writes it (see
  * {@link SecureStore}).
  */
@@ -67,7 +68,7 @@ export interface SsoToken {
   tokenType?: string;
 }
 
-/** Cached role credentials, stored under `role-credentials:<RoleArn>` (reference §5.4). */
+/** Cached role credentials, stored under `role-credentials:<RoleArn>`. */
 export interface StoredRoleCredentials {
   /** Role name. */
   roleName: string;

@@ -1,8 +1,8 @@
 /**
- * Builds the {@link SecretBackend} the `SecureStore` setting asks for (SPEC §2): a named store
- * or, when unset, the first available of macOS keychain, Windows DPAPI, a Linux Secret Service
- * that answers on D-Bus, else the encrypted `file` store. A named store that cannot work here
- * is an error, never a silent fallback. Each kind's backend is constructed by
+ * Builds the {@link SecretBackend} the `SecureStore` setting asks for (docs/design.md §4): a named
+ * store or, when unset, the first available of macOS keychain, Windows DPAPI, a Linux Secret
+ * Service that answers on D-Bus, else the encrypted `file` store. A named store that cannot work
+ * here is an error, never a silent fallback. Each kind's backend is constructed by
  * stores/build_backend.ts, which the credential_process hot path uses too.
  *
  * @module

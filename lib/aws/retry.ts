@@ -1,7 +1,7 @@
 /**
- * The one retry policy of every AWS call (SPEC §4; config `MaxRetry`, `MaxBackoff`): throttling
- * (429 or a throttling error code), the server errors the AWS SDKs retry (500, 502, 503, 504)
- * and {@link NetworkError}s (no answer, a timeout, a body too large or stalled) are transient
+ * The one retry policy of every AWS call (docs/design.md §3; config `MaxRetry`, `MaxBackoff`):
+ * throttling (429 or a throttling error code), the server errors the AWS SDKs retry (500, 502, 503,
+ * 504) and {@link NetworkError}s (no answer, a timeout, a body too large or stalled) are transient
  * and retried with full-jitter exponential backoff; anything else fails at once. Dropped
  * connections are retried at most {@link MAX_NETWORK_ATTEMPTS} times, so a dead endpoint fails
  * fast.
@@ -104,6 +104,7 @@ export function isThrottle(e: unknown): boolean {
  *
  * @example
  * ```ts
+ * import { AwsApiError } from "../errors.ts";
  * isTransient(new AwsApiError("x", { status: 503 })); // true
  * isTransient(new AwsApiError("x", { status: 403 })); // false
  * ```

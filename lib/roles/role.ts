@@ -1,10 +1,13 @@
 /**
- * The flat role record every command works with (reference §3 "AWSRoleFlat"), built from the
+ * The flat role record every command works with (the reference's "AWSRoleFlat"), built from the
  * role cache, and {@link RoleSet}: the roles of one SSO instance with lookups by ARN, by profile
  * name and by account + role name.
  *
  * ```ts
- * const roles = buildRoleSet(cache, { instance, profileFormat, nowMs });
+ * import type { RoleCacheData } from "./cache_file.ts";
+ * declare const cache: RoleCacheData;
+ * declare const options: BuildRoleSetOptions; // instance, profileFormat, nowMs
+ * const roles = buildRoleSet(cache, options);
  * roles.byProfile("prod:AdministratorAccess"); // RoleFlat | undefined
  * roles.byArn("arn:aws:iam::012345678901:role/AdministratorAccess");
  * roles.byAccountRole("12345678901", "ReadOnly"); // leading zeros optional
@@ -172,7 +175,7 @@ export interface BuildRoleSetOptions {
 const VOLATILE_TEMPLATE = /Expires|\bId\b|Tags|History|\$/;
 
 /**
- * A cached role's tags with `Profile` and `Via` from its own fields (reference §8.2 lists both
+ * A cached role's tags with `Profile` and `Via` from its own fields (the reference lists both
  * among a role's tags): a cache.json written by the reference tool, or not refreshed since, may
  * hold the fields without the tags, and the picker and `tags` must show them all the same.
  */

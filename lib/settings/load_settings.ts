@@ -1,6 +1,6 @@
 /**
  * Parses and validates config.yaml. Every error names the file, line and column; unknown keys
- * warn and are ignored; deprecated keys are rewritten like the reference does (§2.2, §2.3).
+ * warn and are ignored; deprecated keys are rewritten like the reference does (docs/config.md).
  * Keys match case-insensitively, as the reference's decoder does.
  *
  * Like the reference, only what every command depends on stops the load: YAML syntax, value

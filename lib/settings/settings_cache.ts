@@ -59,6 +59,7 @@ function sameKey(a: SettingsCacheKey, b: unknown): boolean {
  *
  * @example
  * ```ts
+ * declare const key: SettingsCacheKey;
  * readSettingsCache("not json", key); // undefined
  * ```
  */

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { AwsSsoError } from "../errors.ts";
+import { AwsSsoError, errorMessage } from "../errors.ts";
 import { type CallbackResult, checkCallback } from "./pkce.ts";
 import { safeText } from "../safe_text.ts";
 
@@ -111,7 +111,7 @@ export function startLoopbackListener(
       );
     }
     throw new AwsSsoError(
-      `Cannot listen on 127.0.0.1:${port} for the login: ${(e as Error).message}`,
+      `Cannot listen on 127.0.0.1:${port} for the login: ${errorMessage(e)}`,
       { cause: e },
     );
   }

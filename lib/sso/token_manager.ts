@@ -1,5 +1,5 @@
 /**
- * The SSO token lifecycle of one instance (reference §4.2, §4.5, §4.6; SPEC §3.1–3.2).
+ * The SSO token lifecycle of one instance (docs/design.md §2.1).
  *
  * - A stored token is used while more than 60 s remain, and refreshed with its refresh token
  *   once fewer than 15 minutes remain (before it expires, not after).

@@ -23,6 +23,7 @@ import {
   runCli,
   snapshot,
 } from "./_world.ts";
+import { errorMessage } from "../../lib/errors.ts";
 
 const CORPUS = new URL("../testdata/bad_input/", import.meta.url).pathname;
 const CONFIG_DIR = ".config/aws-sso";
@@ -109,7 +110,7 @@ async function breakAndRun(
         try {
           assertCleanError(r);
         } catch (e) {
-          throw new Error(`${what}: ${(e as Error).message}`);
+          throw new Error(`${what}: ${errorMessage(e)}`);
         }
       }
     }

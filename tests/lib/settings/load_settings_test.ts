@@ -169,7 +169,7 @@ Deno.test("selectInstanceName() honours --sso, then DefaultSSO, then a single in
   assert.deepEqual(selectInstanceName(single, undefined), { name: "Default" });
 });
 
-// Checked where the setting is used (reference §2.2 validates only exec vs container actions and
+// Checked where the setting is used (the reference validates only exec vs container actions and
 // AuthWorkflow at load): the config loads, and the command using the setting gets the error.
 const deferred: [string, string, string, RegExp][] = [
   [
