@@ -1,9 +1,10 @@
 /**
  * The role-selecting options (`-a/--arn`, `-A/--account`, `-R/--role`, `-p/--profile`) of
- * `process`, `exec`, `eval`, `console` and `ecs load`, declared once (reference §1.4), and the
+ * `process`, `exec`, `eval`, `console` and `ecs load`, declared once, and the
  * parse of a run's values into a {@link RoleSelection}:
  *
  * ```ts
+ * import { Command } from "@commander-js/extra-typings";
  * const cmd = addRoleOptions(new Command("exec"), { env: true });
  * // in the action
  * const selection = roleSelection(cmd); // args, the flags given, --aws-profile
@@ -48,7 +49,7 @@ export const ROLE_OPTIONS = [
   env: string | undefined;
 }[];
 
-/** The order in which the options name a role (reference §1.4 SelectCliArgs). */
+/** The order in which the options name a role (as the reference tool orders them). */
 const PRECEDENCE: readonly (keyof RoleArgs)[] = ["profile", "arn", "account", "role"];
 
 /** How a command binds its role options. */
@@ -61,7 +62,7 @@ export interface RoleOptionsConfig {
   env: boolean;
   /**
    * `--arn` excludes the other three and `--profile` excludes `--account` / `--role`
-   * (`process`, reference §1.5). Not with `env`: commander counts a value from the environment
+   * (`process`, as in the reference tool). Not with `env`: commander counts a value from the environment
    * as given, so an aws-sso shell's `AWS_SSO_ROLE_ARN` would refuse every `--profile`.
    */
   exclusive?: boolean;

@@ -1,6 +1,6 @@
 /**
  * `aws-sso cache`: rediscover the accounts and roles from AWS now, whatever the cache's age
- * (reference §1.5 cache), and print what changed.
+ * , and print what changed.
  *
  * @module
  */
@@ -20,7 +20,7 @@ function threadsOption(value: string): number {
 }
 
 /**
- * Extension point for `AutoConfigCheck` (reference §1.5 cache): after a refresh that added or
+ * Extension point for `AutoConfigCheck`: after a refresh that added or
  * deleted roles, bring the ~/.aws/config block of this instance up to date. The `setup profiles`
  * work plugs in here.
  */

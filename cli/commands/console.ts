@@ -1,6 +1,5 @@
 /**
- * `aws-sso console`: sign in to the AWS web console as a role (reference §1.5 console, §7;
- * SPEC §3.5). Role credentials are exchanged for a sign-in token at the federation endpoint
+ * `aws-sso console`: sign in to the AWS web console as a role. Role credentials are exchanged for a sign-in token at the federation endpoint
  * (`AWS_ENDPOINT_URL_SIGNIN`, default the SSO region's sign-in host) and the login URL goes
  * through the URL action; stdout stays empty. With `--portal` (or `ConsolePortal: true`) the URL
  * is the access portal's shortcut link instead, and no credentials are fetched
@@ -17,6 +16,7 @@ import type { HttpDeps } from "../../lib/aws/json_client.ts";
 import type { SessionCredentials } from "../../lib/console_url.ts";
 import {
   AwsSsoError,
+  errorMessage,
   NotLoggedInError,
   ProfileNotFoundError,
   UsageError,
@@ -424,7 +424,7 @@ async function openUrl(
     opened = await opener.open(url);
   } catch (e) {
     if (e instanceof AwsSsoError) throw e;
-    throw new AwsSsoError(`unable to open the console URL: ${(e as Error).message}`, { cause: e });
+    throw new AwsSsoError(`unable to open the console URL: ${errorMessage(e)}`, { cause: e });
   }
   if (opened?.fetched === undefined) return;
   let timer: ReturnType<typeof setTimeout> | undefined;

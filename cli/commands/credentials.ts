@@ -1,5 +1,5 @@
 /**
- * `aws-sso credentials` (reference §1.5 credentials, §6.5): role credentials as
+ * `aws-sso credentials`: role credentials as
  * `~/.aws/credentials` INI sections, on stdout or into `--file` (mode 0600; replaced atomically,
  * through a symlink to its target as for `~/.aws/config`, or appended to with `--append`).
  *
@@ -12,7 +12,7 @@
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import { writeTarget, writeTextFileAtomic } from "../../lib/atomic_file.ts";
 import { formatCredentialsIni } from "../../lib/creds/credentials_ini.ts";
-import { AwsSsoError, ProfileNotFoundError, UsageError } from "../../lib/errors.ts";
+import { AwsSsoError, errorMessage, ProfileNotFoundError, UsageError } from "../../lib/errors.ts";
 import { expandHome } from "../../lib/paths.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
@@ -93,7 +93,7 @@ export async function runCredentials(input: CredentialsInput, services: Context)
     if (input.append) await appendPrivate(ctx, path, text);
     else await writeTextFileAtomic(await writeTarget(path), text, 0o600);
   } catch (e) {
-    throw new AwsSsoError(`cannot write ${ctx.display(path)}: ${(e as Error).message}`, {
+    throw new AwsSsoError(`cannot write ${ctx.display(path)}: ${errorMessage(e)}`, {
       cause: e,
     });
   }

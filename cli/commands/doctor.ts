@@ -1,5 +1,5 @@
 /**
- * `aws-sso doctor` (SPEC §3.7): checks the setup and says what to do about each problem — one
+ * `aws-sso doctor`: checks the setup and says what to do about each problem — one
  * line per check (config, secure store, SSO token, clock skew, `~/.aws/config` profiles, shell
  * completion), each `ok`, `warn` or `FAIL`, with a hint under the ones that are not ok. Exits 1
  * when a check fails. It never logs in, refreshes a token or changes a file; the only network
@@ -14,7 +14,8 @@ import {
   extractManagedBlock,
   MissingEndMarkerError,
 } from "../../lib/aws_config/managed_block.ts";
-import { UsageError } from "../../lib/errors.ts";
+import { errorMessage, UsageError } from "../../lib/errors.ts";
+import { knownError } from "../report.ts";
 import { formatRfc3339 } from "../../lib/time_format.ts";
 import { timeRemain } from "../../lib/time_remain.ts";
 import type { SecureStore } from "../../lib/secure_store.ts";
@@ -43,15 +44,12 @@ export const SKEW_FAIL_MS = 5 * 60_000;
 export const SKEW_WARN_MS = 60_000;
 
 function message(e: unknown): string {
-  return e instanceof Error ? e.message.split("\n")[0] ?? e.message : String(e);
+  const text = errorMessage(e);
+  return text.split("\n")[0] ?? text;
 }
 
 function hintOf(e: unknown): string | undefined {
-  if (e instanceof Error && "hints" in e && Array.isArray(e.hints)) {
-    const first = e.hints[0];
-    return typeof first === "string" ? first : undefined;
-  }
-  return undefined;
+  return knownError(e)?.hints[0];
 }
 
 async function checkConfig(ctx: Context): Promise<CheckResult> {

@@ -1,5 +1,5 @@
 /**
- * `aws-sso ecs` (reference §12): the ECS container-credentials server (`server`, `docker
+ * `aws-sso ecs` (docs/design.md §2.5): the ECS container-credentials server (`server`, `docker
  * start|stop`) and its clients (`load`, `unload`, `list`, `profile`).
  *
  * Clients find the server through `--server host:port` / `AWS_SSO_ECS_SERVER` (default
@@ -10,7 +10,7 @@
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import type { EcsProfileInfo } from "../../lib/ecs/handler.ts";
-import { AwsSsoError } from "../../lib/errors.ts";
+import { AwsSsoError, errorMessage } from "../../lib/errors.ts";
 import { timeRemain } from "../../lib/time_remain.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
@@ -78,7 +78,7 @@ export async function runEcsLoad(input: EcsLoadInput, services: Context): Promis
   try {
     await source.recordUse(role);
   } catch (e) {
-    ctx.logger.warn(`Unable to record the role in History: ${(e as Error).message}`);
+    ctx.logger.warn(`Unable to record the role in History: ${errorMessage(e)}`);
   }
   ctx.logger.info(
     input.slotted

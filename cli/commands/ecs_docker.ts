@@ -1,5 +1,5 @@
 /**
- * `aws-sso ecs docker start|stop` (reference §12.3): the ECS server in a Docker container
+ * `aws-sso ecs docker start|stop` (docs/design.md §2.5): the ECS server in a Docker container
  * named `aws-sso-cli-ecs-server`, driven through the `docker` CLI (so `DOCKER_HOST`,
  * `DOCKER_CONTEXT` and the other `DOCKER_*` variables apply).
  *

@@ -1,5 +1,5 @@
 /**
- * `aws-sso ecs server` (reference §12.1, SPEC §2 and §3.6): the ECS container-credentials
+ * `aws-sso ecs server` (docs/design.md §2.5): the ECS container-credentials
  * endpoint in the foreground, on 127.0.0.1:4144 unless told otherwise.
  *
  * - Auth is on by default: the bearer token comes from the SecureStore, and a random one is
@@ -22,7 +22,7 @@ import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-ty
 import { parseBindIp } from "../../lib/ecs/bind_ip.ts";
 import { ECS_CONTAINER_SECURITY_FILE } from "../../lib/ecs/docker_container.ts";
 import type { EcsCredentialSource } from "../../lib/ecs/slot_store.ts";
-import { AwsSsoError, UsageError } from "../../lib/errors.ts";
+import { AwsSsoError, errorMessage, UsageError } from "../../lib/errors.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
 
@@ -88,14 +88,14 @@ async function dockerSecrets(ctx: Context, file: string): Promise<ServerSecrets>
     text = await Deno.readTextFile(file);
   } catch (e) {
     throw new AwsSsoError(
-      `Cannot read the ECS security file ${file}: ${(e as Error).message}`,
+      `Cannot read the ECS security file ${file}: ${errorMessage(e)}`,
       { hints: ['start the container with "aws-sso ecs docker start"'], cause: e },
     );
   }
   try {
     await Deno.remove(file);
   } catch (e) {
-    ctx.logger.warn(`Cannot delete the ECS security file: ${(e as Error).message}`);
+    ctx.logger.warn(`Cannot delete the ECS security file: ${errorMessage(e)}`);
   }
   let parsed: Record<string, unknown>;
   try {
@@ -310,7 +310,7 @@ async function serve(
         input.onListen?.(url);
       },
       onError(e) {
-        ctx.logger.error(`ECS request failed: ${(e as Error).message}`);
+        ctx.logger.error(`ECS request failed: ${errorMessage(e)}`);
         return new Response('{"code":"500","message":"Internal error"}\n', {
           status: 500,
           headers: { "content-type": "application/json; charset=utf-8" },
@@ -325,7 +325,7 @@ async function serve(
       });
     }
     throw new AwsSsoError(
-      `Cannot listen on ${p.bindIp}:${p.port}: ${(e as Error).message}`,
+      `Cannot listen on ${p.bindIp}:${p.port}: ${errorMessage(e)}`,
       { cause: e },
     );
   }
@@ -347,7 +347,7 @@ async function serve(
   input.signal?.addEventListener("abort", stop, { once: true });
   const tick = setInterval(() => {
     p.slots.refreshDue().catch((e) =>
-      ctx.logger.error(`Refreshing the ECS slots failed: ${(e as Error).message}`)
+      ctx.logger.error(`Refreshing the ECS slots failed: ${errorMessage(e)}`)
     );
   }, REFRESH_TICK_MS);
   try {

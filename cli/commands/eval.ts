@@ -1,5 +1,5 @@
 /**
- * `aws-sso eval` (reference §1.5 eval, §6.1; SPEC §2, §3.4): prints the statements that set a
+ * `aws-sso eval` (docs/design.md §2.3): prints the statements that set a
  * role's credentials in the current shell — `eval "$(aws-sso eval -p <profile>)"` — in the
  * syntax of `--format` (default: from `$SHELL`), sorted and quoted so no value can run code.
  * `--clear` prints the statements that remove them again.
@@ -14,7 +14,7 @@ import {
   type ExportFormat,
   formatEnvExports,
 } from "../../lib/creds/env_exports.ts";
-import { AwsSsoError, UsageError } from "../../lib/errors.ts";
+import { AwsSsoError, errorMessage, UsageError } from "../../lib/errors.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
 import { addRoleOptions, type RoleSelection, roleSelection } from "../role_options.ts";
@@ -41,7 +41,7 @@ async function configuredEnvVarTags(ctx: Context): Promise<string[]> {
     return (await ctx.settings()).envVarTags;
   } catch (e) {
     // Clearing must work without a usable config.yaml: present AWS_SSO_TAG_* are cleared anyway.
-    ctx.logger.debug(`not reading EnvVarTags: ${(e as Error).message}`);
+    ctx.logger.debug(`not reading EnvVarTags: ${errorMessage(e)}`);
     return [];
   }
 }

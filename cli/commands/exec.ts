@@ -1,5 +1,5 @@
 /**
- * `aws-sso exec` (reference §1.5 exec, SPEC §2): runs a command (default: your shell) with a
+ * `aws-sso exec` (docs/design.md §2.3): runs a command (default: your shell) with a
  * role's credentials in its environment, and exits with the command's status (128 + signal when
  * it was killed).
  *
@@ -15,7 +15,7 @@
  */
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { CONFLICTING_ENV_VARS } from "../../lib/creds/env_vars.ts";
-import { AwsSsoError, UsageError } from "../../lib/errors.ts";
+import { AwsSsoError, errorMessage, UsageError } from "../../lib/errors.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
 import { addRoleOptions, type RoleSelection, roleSelection } from "../role_options.ts";
@@ -111,7 +111,7 @@ async function runChild(
     if (e instanceof Deno.errors.PermissionDenied) {
       throw new AwsSsoError(`cannot run ${command}: permission denied`, { cause: e });
     }
-    throw new AwsSsoError(`cannot run ${command}: ${(e as Error).message}`, { cause: e });
+    throw new AwsSsoError(`cannot run ${command}: ${errorMessage(e)}`, { cause: e });
   }
   const forward = forwardedSignals(ctx.output.stdinIsTerminal);
   // SIGINT is always caught, so that Ctrl-C ends the child and not aws-sso while it runs.
@@ -173,7 +173,7 @@ export async function runExec(input: ExecInput, services: Context): Promise<numb
     await source.recordUse(role);
   } catch (e) {
     // History is a convenience: it must not keep the command from running.
-    ctx.logger.warn(`Unable to record the role in History: ${(e as Error).message}`);
+    ctx.logger.warn(`Unable to record the role in History: ${errorMessage(e)}`);
   }
   const vars = await source.envVars(role, creds, regionFlags);
   const env: Record<string, string> = {};

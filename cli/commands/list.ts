@@ -1,5 +1,5 @@
 /**
- * `aws-sso list`: the roles in the cache, as a table or CSV (reference §1.5 list), and the
+ * `aws-sso list`: the roles in the cache, as a table or CSV, and the
  * default command (`aws-sso` alone), which refreshes an out-of-date cache first.
  *
  * @module
@@ -7,7 +7,7 @@
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 
 import { DecryptionError } from "../../stores/backend.ts";
-import { NotLoggedInError, UsageError } from "../../lib/errors.ts";
+import { errorMessage, NotLoggedInError, UsageError } from "../../lib/errors.ts";
 import { DEPRECATED_LIST_FIELDS, LIST_FIELDS } from "../../lib/roles/list_fields.ts";
 import type { SsoOwner } from "../../lib/secure_store.ts";
 import type { Context } from "../context.ts";
@@ -35,7 +35,7 @@ async function tokenExpiresAt(ctx: Context, instance: SsoOwner): Promise<number 
       return undefined;
     }
     ctx.logger.debug("cannot read the SSO token for the list header", {
-      reason: e instanceof Error ? e.message : String(e),
+      reason: errorMessage(e),
     });
     return undefined;
   }

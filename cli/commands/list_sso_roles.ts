@@ -1,5 +1,5 @@
 /**
- * `aws-sso list-sso-roles` (hidden, for debugging; reference §1.5 list-sso-roles): asks AWS now
+ * `aws-sso list-sso-roles` (hidden, for debugging): asks AWS now
  * (ListAccounts, ListAccountRoles) and prints `AccountId | AccountName | RoleName`, without
  * reading or writing the role cache — to see what Identity Center itself returns.
  *

@@ -1,5 +1,5 @@
 /**
- * `aws-sso login`: log in to AWS SSO in the browser (reference §1.5 login, §4; SPEC §3.1–3.3).
+ * `aws-sso login`: log in to AWS SSO in the browser (docs/design.md §2.1).
  * Says so and makes no network call when the session is still valid; `--force` ends it and logs
  * in again. After a new login the role cache is refreshed when it is out of date.
  *

@@ -1,5 +1,5 @@
 /**
- * `aws-sso logout` (reference §1.5 logout, §4.6): deletes the cached role credentials of the
+ * `aws-sso logout`: deletes the cached role credentials of the
  * instance, deletes the SSO token and ends the portal session (which signs the browser out too).
  * The client registration is kept, so the next login needs no new registration. The `file`
  * store's data key leaves the kernel keyring: the next command asks for the password.

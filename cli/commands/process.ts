@@ -1,5 +1,5 @@
 /**
- * `aws-sso process` (reference §1.5 process, §6.2): the `credential_process` helper the AWS
+ * `aws-sso process` (docs/design.md §2.3): the `credential_process` helper the AWS
  * SDKs and CLI run. stdout carries only the JSON payload; it never opens a browser unless
  * `--auto-login` or `AutoLogin: true`; without an SSO session it fails with one line on stderr.
  *

@@ -1,5 +1,5 @@
 /**
- * `aws-sso setup completions` (reference §1.5, §11): tab completion for aws-sso and the
+ * `aws-sso setup completions`: tab completion for aws-sso and the
  * `aws-sso-profile` / `aws-sso-clear` shell functions, for bash, zsh and fish. `--source`
  * prints the script, `--install` puts it in the shell's start-up files, `--uninstall` takes it
  * out again. Also `aws-sso install-completions`, the 1.x name of `--install`.

@@ -1,5 +1,5 @@
 /**
- * `aws-sso setup ecs auth|ssl` (reference §1.5): the ECS server's bearer token and TLS
+ * `aws-sso setup ecs auth|ssl` (docs/design.md §2.5): the ECS server's bearer token and TLS
  * certificate, kept in the SecureStore.
  *
  * `setup ecs auth` with no flag prints the stored token on stdout (so a container's
@@ -16,7 +16,7 @@
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import { bearerTokenProblem, newBearerToken } from "../../lib/ecs/bearer_token.ts";
-import { AwsSsoError, UsageError } from "../../lib/errors.ts";
+import { AwsSsoError, errorMessage, UsageError } from "../../lib/errors.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
 
@@ -143,7 +143,7 @@ async function readPem(ctx: Context, path: string, what: string): Promise<string
   try {
     return await Deno.readTextFile(path);
   } catch (e) {
-    throw new AwsSsoError(`Cannot read the ${what} ${ctx.display(path)}: ${(e as Error).message}`, {
+    throw new AwsSsoError(`Cannot read the ${what} ${ctx.display(path)}: ${errorMessage(e)}`, {
       cause: e,
     });
   }

@@ -1,5 +1,5 @@
 /**
- * `aws-sso setup profiles` (reference §1.5 setup profiles, §6.4): writes one `[profile ...]`
+ * `aws-sso setup profiles` (docs/design.md §2.4): writes one `[profile ...]`
  * section per role of the selected SSO instance into `~/.aws/config`, between the
  * `# BEGIN_AWS_SSO_CLI` / `# END_AWS_SSO_CLI` lines, each with a `credential_process` line that
  * runs `aws-sso process`. Shows the diff and asks first unless `--force`.

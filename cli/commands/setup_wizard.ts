@@ -1,5 +1,5 @@
 /**
- * `aws-sso setup wizard` (reference §10): writes config.yaml by asking a few questions — the
+ * `aws-sso setup wizard`: writes config.yaml by asking a few questions — the
  * AWS partition, the access portal's start URL, the Identity Center region, the profile name
  * format and what to do with URLs (only what works over SSH on a remote host); `--advanced`
  * asks the rest. It offers the sso-sessions and SSO profiles already in `~/.aws/config`.
@@ -12,7 +12,7 @@
  * @module
  */
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
-import { AwsSsoError, ConfigError } from "../../lib/errors.ts";
+import { AwsSsoError, ConfigError, errorMessage } from "../../lib/errors.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
 import type { Choice, Prompts } from "../prompts.ts";
@@ -45,7 +45,7 @@ async function startUrlAnswers(ctx: Context, url: string): Promise<string | unde
     await res.body?.cancel();
     return res.status < 400 ? undefined : `it answered HTTP ${res.status}`;
   } catch (e) {
-    return `it could not be reached (${e instanceof Error ? e.message : String(e)})`;
+    return `it could not be reached (${errorMessage(e)})`;
   }
 }
 
@@ -101,7 +101,7 @@ async function importable(
     );
   } catch (e) {
     ctx.logger.debug(`cannot read ${ctx.display(ctx.paths.awsConfigFile)}`, {
-      reason: e instanceof Error ? e.message : String(e),
+      reason: errorMessage(e),
     });
     return [];
   }
@@ -465,7 +465,7 @@ async function rerun(
   for (const [key, value] of Object.entries(answers)) {
     if (JSON.stringify(value) !== JSON.stringify(now[key])) edits[key] = value;
   }
-  // Deprecated keys become their replacements (reference §10).
+  // Deprecated keys become their replacements, as config.yaml loading does (docs/config.md).
   if (/^\s*FirefoxOpenUrlInContainer\s*:/mi.test(text)) {
     edits.FirefoxOpenUrlInContainer = undefined;
     edits.UrlAction = answers.UrlAction;

@@ -1,5 +1,5 @@
 /**
- * `aws-sso tags`: every role's tags (reference §1.5 tags), optionally for one account and/or
+ * `aws-sso tags`: every role's tags, optionally for one account and/or
  * one role name; refreshes an out-of-date cache first.
  *
  * @module

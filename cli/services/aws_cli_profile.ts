@@ -4,12 +4,15 @@
  * (`aws sso login`), with no aws-sso config.yaml needed.
  *
  * ```ts
+ * import { Command } from "@commander-js/extra-typings";
+ * import type { Context } from "../context.ts";
+ * declare const ctx: Context;
  * // command definition
- * return addAwsProfileOptions(new Command("process") ... .action(...));
+ * const cmd = addAwsProfileOptions(new Command("process"));
  * // in the action
- * const request = awsProfileRequest(cmd);             // undefined without --aws-profile
+ * const request = awsProfileRequest(cmd); // undefined without --aws-profile
  * if (request !== undefined) {
- *   const source = awsProfileSource(ctx, request);      // a CredentialSource
+ *   const source = awsProfileSource(ctx, request); // a CredentialSource
  *   const creds = await source.credentials(await source.role({ allowPicker: false }));
  * }
  * ```
@@ -30,7 +33,7 @@ import { retryPolicy } from "../../lib/aws/retry.ts";
 import type { SsoProfile } from "../../lib/aws_config/sso_profile.ts";
 import { roleArn } from "../../lib/arn.ts";
 import type { RoleCredentialProvider } from "../../lib/creds/role_credentials.ts";
-import { AwsSsoError, ProfileNotFoundError, UsageError } from "../../lib/errors.ts";
+import { AwsSsoError, errorMessage, ProfileNotFoundError, UsageError } from "../../lib/errors.ts";
 import type { RoleFlat } from "../../lib/roles/role.ts";
 import { assertSettingsUsable, type Settings } from "../../lib/settings/settings.ts";
 import type { LoginInterface } from "../../lib/sso/login_flow.ts";
@@ -206,7 +209,7 @@ export function loadAwsProfile(ctx: Context, request: AwsProfileRequest): Promis
         );
       }
       if (e instanceof AwsSsoError) throw e;
-      throw new AwsSsoError(`cannot read ${ctx.display(file)}: ${(e as Error).message}`, {
+      throw new AwsSsoError(`cannot read ${ctx.display(file)}: ${errorMessage(e)}`, {
         cause: e,
       });
     }

@@ -5,8 +5,11 @@
  * Works with the console's multi-session sign-in, since each link is its own portal sign-in.
  *
  * ```ts
- * if (consolePortalEnabled(opts.portal, settings, instance)) {
- *   url = consolePortalUrl(instance, session.identityCenterRole, session.fallbackName, page);
+ * import type { Settings, SsoInstance } from "../../lib/settings/settings.ts";
+ * declare const settings: Settings, instance: SsoInstance, portalFlag: boolean | undefined;
+ * declare const role: IdentityCenterRole | undefined, page: PortalPage;
+ * if (consolePortalEnabled(portalFlag, settings, instance)) {
+ *   const url = consolePortalUrl(instance, role, "123456789012:Admin", page);
  * }
  * ```
  *

@@ -4,6 +4,10 @@
  * source of their options once and then use it the same way either way:
  *
  * ```ts
+ * import type { Context } from "../context.ts";
+ * declare const ctx: Context;
+ * import type { RoleSelection } from "../role_options.ts";
+ * declare const selection: RoleSelection;
  * const source = await credentialSource(ctx, selection);
  * const role = await source.role({ allowPicker: true });
  * const creds = await source.credentials(role);
@@ -40,13 +44,13 @@ export interface CredentialSource {
    * AWS CLI profile's login policy comes from the profile and `--interactive`, not `options`.
    */
   credentials(role: RoleFlat, options?: RoleCredentialsOptions): Promise<RoleCredentials>;
-  /** The environment variables of `creds` for `exec` and `eval` (reference §6.1). */
+  /** The environment variables of `creds` for `exec` and `eval`. */
   envVars(role: RoleFlat, creds: RoleCredentials, flags: RegionFlags): Promise<EnvVar[]>;
   /** Records `role` in History (an AWS CLI profile's role has none: nothing is recorded). */
   recordUse(role: RoleFlat): Promise<void>;
 }
 
-/** config.yaml's roles: selection per reference §1.4, credentials per §4.8. */
+/** config.yaml's roles: selection as the reference tool does it, credentials as docs/design.md §2.3 says. */
 function configSource(ctx: Context, selection: RoleSelection): CredentialSource {
   return {
     settings: () => ctx.settings(),

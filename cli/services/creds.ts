@@ -3,9 +3,11 @@
  * `credentials`, `console`, `ecs`):
  *
  * ```ts
- * const role = await selectRole(ctx, { profile: opts.profile, arn: opts.arn }, { allowPicker: true });
- * const creds = await roleCredentials(ctx, role);          // 20/15-minute rules, Via chains
- * const creds = await roleCredentials(ctx, role, { forceRefresh: true, interactive: true });
+ * import type { Context } from "../context.ts";
+ * declare const ctx: Context;
+ * const role = await selectRole(ctx, { profile: "prod:Admin" }, { allowPicker: true });
+ * const creds = await roleCredentials(ctx, role); // 20/15-minute rules, Via chains
+ * const fresh = await roleCredentials(ctx, role, { forceRefresh: true, interactive: true });
  * ```
  *
  * @module
@@ -17,7 +19,7 @@ import {
   type RoleCredentialProvider,
   type RoleCredentials,
 } from "../../lib/creds/role_credentials.ts";
-import { AwsApiError, ProfileNotFoundError, UsageError } from "../../lib/errors.ts";
+import { AwsApiError, errorMessage, ProfileNotFoundError, UsageError } from "../../lib/errors.ts";
 import type { RoleFlat } from "../../lib/roles/role.ts";
 import type { SsoInstance } from "../../lib/settings/settings.ts";
 import { portalError } from "../../lib/sso/portal_error.ts";
@@ -66,7 +68,7 @@ async function cachedRoles(ctx: Context) {
 }
 
 /**
- * Resolves the role per reference §1.4 SelectCliArgs: `--profile`, then `--arn`, then
+ * Resolves the role as the reference tool does: `--profile`, then `--arn`, then
  * `--account` + `--role` (only one of them is a UsageError), else the picker when allowed, else a
  * UsageError naming the flags. A role given by ARN or account + role that is not in the cache is
  * still returned (built from config.yaml; its `ProfileName` is then "").
@@ -104,7 +106,7 @@ export async function selectRole(
     try {
       ref = parseRoleArn(arn);
     } catch (e) {
-      throw new UsageError(`Invalid --arn: ${(e as Error).message}`);
+      throw new UsageError(`Invalid --arn: ${errorMessage(e)}`);
     }
   } else if (account !== undefined || role !== undefined) {
     if (account === undefined || role === undefined) {

@@ -15,6 +15,7 @@ import type {
 import { STORE_KINDS } from "../../stores/backend.ts";
 import { referenceRecordReader } from "../../stores/reference_records.ts";
 import type { Context } from "../context.ts";
+import { errorMessage } from "../../lib/errors.ts";
 
 /** The reference's record in the same kind of store as `store`, if it had such a store. */
 export function referenceSessionSource(
@@ -67,7 +68,7 @@ export async function importReferenceSessionFor(
     });
   } catch (e) {
     ctx.logger.warn(`Could not import the AWS SSO CLI session from ${source.location}`, {
-      error: (e as Error).message,
+      error: errorMessage(e),
     });
   }
 }

@@ -1,7 +1,7 @@
 /**
- * The pure side of the interactive role picker (reference §8): the tags a user can type as
+ * The pure side of the interactive role picker (the reference tool's prompt, kept for its users): the tags a user can type as
  * `key value` pairs (`AccountAlias prod Role AdministratorAccess`), the suggestions of keys and
- * values with their role counts (§8.2), substring or prefix matching (`FullTextSearch`), the
+ * values with their role counts, substring or prefix matching (`FullTextSearch`), the
  * description of a role by its `AccountPrimaryTag` values, and `PromptColors` as style names.
  * The terminal side (fuzzy ranking, drawing, keys) is cli/picker.ts.
  *
@@ -15,7 +15,7 @@
 import { parseHistoryTag } from "./history.ts";
 import type { RoleFlat } from "./role.ts";
 
-/** The virtual tag holding a role's profile name (reference §8.2 `ProfileName`). */
+/** The virtual tag holding a role's profile name. */
 export const PROFILE_NAME_KEY = "ProfileName";
 
 /** The picker's settings (config.yaml `FirstTag`, `FullTextSearch`, `AccountPrimaryTag`). */
@@ -90,7 +90,7 @@ function goDuration(seconds: number): string {
 }
 
 /**
- * The tags a user can type for `role` (reference §8.1): its tags plus {@link PROFILE_NAME_KEY},
+ * The tags a user can type for `role`: its tags plus {@link PROFILE_NAME_KEY},
  * spaces in keys and values replaced by `_`, and History shown as `[<age>]_<alias>:<role>`.
  *
  * @example
@@ -229,7 +229,7 @@ export class RolePicker {
   }
 
   /**
-   * What to offer for `query` (reference §8.2): values of a key just typed, values containing a
+   * What to offer for `query`: values of a key just typed, values containing a
    * value being typed, or keys matching a word being typed; sorted, `FirstTag` first among keys.
    * None when the pairs already select one role, or a value being typed is already exact.
    */
@@ -291,12 +291,13 @@ export class RolePicker {
   }
 
   /**
-   * A role's description (reference §8.2): the first `AccountPrimaryTag` with a value that the
+   * A role's description: the first `AccountPrimaryTag` with a value that the
    * typed pairs do not already select, as `Tag:Value`; "" when there is none.
    *
    * @example
    * ```ts
    * // AccountPrimaryTag [AccountName, AccountAlias], role tags {AccountAlias: "prod"}
+   * declare const picker: RolePicker;
    * picker.describe(0, []); // "AccountAlias:prod"
    * ```
    */
@@ -311,7 +312,7 @@ export class RolePicker {
   }
 }
 
-/** A `PromptColors` option mapped to what it colours (reference §8.3). */
+/** A `PromptColors` option mapped to what it colours. */
 export interface PickerColors {
   /** Style names (node:util styleText) for the typed text. */
   input: string[];
@@ -323,7 +324,7 @@ export interface PickerColors {
   description: string[];
 }
 
-/** go-prompt colour names (reference §8.3) → node:util styleText foreground names. */
+/** go-prompt colour names → node:util styleText foreground names. */
 const COLOURS: Record<string, string | undefined> = {
   DefaultColor: undefined,
   Black: "black",

@@ -1,6 +1,6 @@
 /**
  * Context wiring of config.yaml into real AWS calls: `MaxRetry` caps the attempts of one
- * throttled or failing call, `MaxBackoff` caps one wait (reference §2.3), against the emulator
+ * throttled or failing call, `MaxBackoff` caps one wait (docs/config.md), against the emulator
  * over real HTTP with every portal call failing.
  */
 import assert from "node:assert/strict";
