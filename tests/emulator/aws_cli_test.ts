@@ -53,10 +53,8 @@ Deno.test({
       const start = await aws(emu, home, [
         "sso-oidc",
         "start-device-authorization",
-        "--client-id",
-        reg.clientId,
-        "--client-secret",
-        reg.clientSecret,
+        `--client-id=${reg.clientId}`,
+        `--client-secret=${reg.clientSecret}`,
         "--start-url",
         emu.startUrl,
       ]);
@@ -65,14 +63,13 @@ Deno.test({
       const pending = await aws(emu, home, [
         "sso-oidc",
         "create-token",
-        "--client-id",
-        reg.clientId,
-        "--client-secret",
-        reg.clientSecret,
+        // `--name=value`: a random base64url value may start with "-", which argparse would
+        // read as an option.
+        `--client-id=${reg.clientId}`,
+        `--client-secret=${reg.clientSecret}`,
         "--grant-type",
         "urn:ietf:params:oauth:grant-type:device_code",
-        "--device-code",
-        dev.deviceCode,
+        `--device-code=${dev.deviceCode}`,
       ]);
       assert.notEqual(pending.code, 0);
       assert.match(pending.stderr, /AuthorizationPendingException/);
