@@ -1,7 +1,8 @@
 /**
  * Builds the {@link SecretBackend} the `SecureStore` setting asks for (SPEC §2): a named store
  * or, when unset, the first available of macOS keychain, Windows DPAPI, a Linux Secret Service
- * that answers on D-Bus, else the encrypted `file` store. A named store that cannot work here
+ * that answers on D-Bus, a KDE Wallet that answers on D-Bus, else the encrypted `file` store
+ * (the reference's order, §5.4). A named store that cannot work here
  * is an error, never a silent fallback.
  *
  * @module
@@ -21,6 +22,7 @@ import { EncryptedFileBackend, fileStorePath } from "./encrypted_file.ts";
 import { JsonFileBackend } from "./json_file.ts";
 import { type KeyCache, noKeyCache } from "./key_cache.ts";
 import { KeyctlKeyCache } from "./keyctl_key_cache.ts";
+import { KWalletBackend } from "./kwallet.ts";
 import { SyscallKeyCache } from "./keyring_syscall.ts";
 import { MacosKeychainBackend } from "./macos_keychain.ts";
 import { MemoryBackend } from "./memory.ts";
@@ -44,7 +46,7 @@ export interface OpenBackendOptions {
   os: typeof Deno.build.os;
   /** `Deno.build.arch`: selects the keyctl(2) system call number for the key cache. */
   arch?: string;
-  /** Runs secret-tool, security, powershell, pass, keyctl. */
+  /** Runs secret-tool, dbus-send, kwallet-query, security, powershell, pass, keyctl. */
   runner: CommandRunner;
   /** File access for the file-backed stores. */
   fileIo: FileIo;
@@ -100,6 +102,12 @@ export async function detectKind(options: OpenBackendOptions): Promise<StoreKind
   ) {
     return "secret-service";
   }
+  if (
+    os !== "darwin" && os !== "windows" &&
+    await KWalletBackend.probe(runner, options.probeTimeoutMs)
+  ) {
+    return "kwallet";
+  }
   return "file";
 }
 
@@ -129,6 +137,17 @@ async function requireAvailable(kind: StoreKind, options: OpenBackendOptions): P
         ]);
       }
       return;
+    case "kwallet":
+      // Not probed here either: a kwalletd that does not answer fails the first operation.
+      for (const program of ["dbus-send", "kwallet-query"]) {
+        if (!await runner.available(program)) {
+          fail(`${program} is not on PATH`, [
+            "install dbus-bin and libkf5wallet-bin (Debian/Ubuntu) or kwallet (Fedora, Arch)",
+            other,
+          ]);
+        }
+      }
+      return;
     case "pass":
       if (!await runner.available("pass")) fail("pass is not on PATH", ["install pass", other]);
       if (!await PassBackend.isUsable(runner, options.fileIo, passwordStoreDir(options))) {
@@ -154,6 +173,8 @@ async function build(kind: StoreKind, options: OpenBackendOptions): Promise<Secr
       return new WindowsDpapiBackend({ runner, fileIo, path: dpapiStorePath(options.configDir) });
     case "secret-service":
       return new SecretServiceBackend({ runner, collection: options.secretServiceCollection });
+    case "kwallet":
+      return new KWalletBackend({ runner });
     case "pass":
       return new PassBackend({ runner, fileIo, storeDir: passwordStoreDir(options) });
     case "json": {
