@@ -13,14 +13,14 @@
  * - SIGINT / SIGTERM stop it gracefully: requests in flight finish, then it exits 0.
  *
  * `--docker` (hidden) is the mode inside the container `ecs docker start` creates: listen on
- * 0.0.0.0, read the token, admin credential and TLS material from the security file, then delete
- * it; no config.
+ * 0.0.0.0, read the token, admin credential and TLS material from the security file
+ * (`$HOME/.aws-sso/mnt/docker-ecs`, HOME=/app in the container), then delete it; no config.
  *
  * @module
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import { parseBindIp } from "../../lib/ecs/bind_ip.ts";
-import { ECS_CONTAINER_SECURITY_FILE } from "../../lib/ecs/docker_container.ts";
+import { ecsSecurityFile } from "../../lib/ecs/docker_container.ts";
 import type { EcsCredentialSource } from "../../lib/ecs/slot_store.ts";
 import { AwsSsoError, UsageError } from "../../lib/errors.ts";
 import type { Context } from "../context.ts";
@@ -83,17 +83,19 @@ interface ServerSecrets {
 
 /** Reads (and deletes) the security file `ecs docker start` copied into the container. */
 async function dockerSecrets(ctx: Context): Promise<ServerSecrets> {
+  // Under HOME, which the container sets to /app (the same path as AWS SSO CLI's image).
+  const path = ecsSecurityFile(ctx.paths.home);
   let text: string;
   try {
-    text = await Deno.readTextFile(ECS_CONTAINER_SECURITY_FILE);
+    text = await Deno.readTextFile(path);
   } catch (e) {
     throw new AwsSsoError(
-      `Cannot read the ECS security file ${ECS_CONTAINER_SECURITY_FILE}: ${(e as Error).message}`,
+      `Cannot read the ECS security file ${path}: ${(e as Error).message}`,
       { hints: ['start the container with "aws-sso ecs docker start"'], cause: e },
     );
   }
   try {
-    await Deno.remove(ECS_CONTAINER_SECURITY_FILE);
+    await Deno.remove(path);
   } catch (e) {
     ctx.logger.warn(`Cannot delete the ECS security file: ${(e as Error).message}`);
   }
