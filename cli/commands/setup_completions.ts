@@ -1,6 +1,6 @@
 /**
  * `aws-sso setup completions` (reference §1.5, §11): tab completion for aws-sso and the
- * `aws-sso-profile` / `aws-sso-clear` shell functions, for bash, zsh, fish and PowerShell. `--source`
+ * `aws-sso-profile` / `aws-sso-clear` shell functions, for bash, zsh and fish. `--source`
  * prints the script, `--install` puts it in the shell's start-up files, `--uninstall` takes it
  * out again. Also `aws-sso install-completions`, the 1.x name of `--install`.
  *
@@ -20,7 +20,7 @@ export interface CompletionFlags {
   install?: boolean;
   /** Remove it. */
   uninstall?: boolean;
-  /** bash, zsh, fish or powershell. */
+  /** bash, zsh or fish. */
   shell?: string;
   /** rc file (bash, zsh) or fish config directory to use instead of the usual one. */
   shellScript?: string;
@@ -80,10 +80,9 @@ export async function runSetupCompletions(ctx: Context, flags: CompletionFlags):
 function shellOptions(command: Command): Command {
   return command
     .addOption(
-      new Option("--shell <shell>", "bash, zsh, fish or powershell (default: your login shell)")
-        .choices(
-          SHELLS,
-        ),
+      new Option("--shell <shell>", "bash, zsh, fish, powershell (default: your shell)").choices(
+        SHELLS,
+      ),
     )
     .option(
       "--shell-script <file>",
