@@ -17,10 +17,14 @@ function wantsDebug(argv: string[]): boolean {
   return level === "debug" || level === "trace";
 }
 
-/** Parses `argv` and runs the command; never throws. */
+/**
+ * Parses `argv` and runs the command; never throws. `deps` replaces the process's facts (the
+ * environment, the terminal, the clock, and for in-process tests the secret store).
+ */
 export async function run(argv: string[], deps?: Partial<ContextDeps>): Promise<number> {
   const env = deps?.env ?? Deno.env.toObject();
   const full: ContextDeps = {
+    ...deps,
     env,
     output: deps?.output ?? terminalOutput(env),
     clock: deps?.clock ?? systemClock,
@@ -52,7 +56,7 @@ async function runOnce(argv: string[], full: ContextDeps, firstRun: boolean): Pr
         secrets: full.secrets,
       });
     }
-    // No config.yaml yet and someone at a terminal: ask for one, then run the command (§1.3).
+    // No config.yaml yet and someone at a terminal: ask for one, then run the command.
     const ctx = state.lastContext;
     if (e instanceof ConfigNotFoundError && firstRun && ctx !== undefined) {
       const { canPrompt } = await import("./prompts.ts");
@@ -60,7 +64,7 @@ async function runOnce(argv: string[], full: ContextDeps, firstRun: boolean): Pr
         try {
           ctx.logger.warn("No config file found!  Will now prompt you for a basic config...");
           const { runWizard } = await import("./commands/setup_wizard.ts");
-          await runWizard(ctx, { advanced: false });
+          await runWizard({ advanced: false }, ctx);
         } catch (wizardError) {
           return reportError(wizardError, full.output, {
             debug: wantsDebug(argv),

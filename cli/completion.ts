@@ -1,5 +1,5 @@
 /**
- * aws-sso completes itself (reference §1.1): when the shell runs it with `COMP_LINE` set (bash
+ * aws-sso completes itself: when the shell runs it with `COMP_LINE` set (bash
  * `complete -C`, zsh through bashcompinit, the fish wrapper), it prints the candidates for the
  * word under the cursor, one per line, and exits — before any other work. The command tree
  * comes from commander; profile names, ARNs, account ids and role names from the role cache

@@ -7,11 +7,12 @@
  */
 import type { EndpointOptions } from "../lib/aws/endpoints.ts";
 import type { HttpDeps } from "../lib/aws/json_client.ts";
+import { retryPolicy } from "../lib/aws/retry.ts";
 import type { Clock } from "../lib/clock.ts";
 import { readTextFileIfExists, writeTextFileAtomic } from "../lib/atomic_file.ts";
-import { AwsSsoError } from "../lib/errors.ts";
+import { AwsSsoError, errorMessage } from "../lib/errors.ts";
 import type { LogLevel } from "../lib/logger.ts";
-import { displayPath, type Paths, resolvePaths } from "../lib/paths.ts";
+import { displayPath, type Paths } from "../lib/paths.ts";
 import {
   assertSettingsUsable,
   instanceProblemKeys,
@@ -25,10 +26,13 @@ import {
   type SettingsCacheKey,
 } from "../lib/settings/settings_cache.ts";
 import type { UrlAction } from "../lib/settings/url_action.ts";
-import type { SecretBackend } from "../stores/backend.ts";
+import type { CommandRunner, SecretBackend } from "../stores/backend.ts";
+import { DenoCommandRunner } from "../stores/command_runner.ts";
 import buildInfo from "./build_info.json" with { type: "json" };
 import { ConsoleLogger, SecretRegistry } from "./log.ts";
 import type { Output } from "./output.ts";
+import type { Prompts } from "./prompts.ts";
+import { runPaths } from "./run_paths.ts";
 
 /** Options accepted before or after any command. */
 export interface GlobalOptions {
@@ -74,6 +78,16 @@ export interface ContextDeps {
    * MemoryBackend).
    */
   backend?: SecretBackend;
+  /**
+   * Runs helper programs (docker, secret-tool, pass...); default: the real one over `env`.
+   * In-process tests pass a recording runner.
+   */
+  runner?: CommandRunner;
+  /**
+   * Asks the setup questions (default: on the terminal, cli/prompts.ts). In-process tests pass
+   * scripted answers.
+   */
+  prompts?: () => Promise<Prompts>;
 }
 
 /**
@@ -95,14 +109,6 @@ export class ServiceSlot<T> {
 
 function parseBool(value: string | undefined): boolean {
   return value !== undefined && /^(1|t|true)$/i.test(value.trim());
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return Deno.statSync(path).isDirectory;
-  } catch {
-    return false;
-  }
 }
 
 /** The value for `key` in a per-run map of services held in `slot`, created once per key. */
@@ -129,6 +135,9 @@ export class Context {
   readonly fetch: typeof fetch;
   /** The store that replaces the configured one (tests). */
   readonly backend?: SecretBackend;
+  #runner?: CommandRunner;
+  /** How questions are asked when not on the terminal (see {@link ContextDeps.prompts}). */
+  readonly askWith?: () => Promise<Prompts>;
   #settings?: Promise<Settings>;
   readonly #services = new Map<ServiceSlot<unknown>, unknown>();
 
@@ -141,24 +150,19 @@ export class Context {
     this.globals = globals;
     this.fetch = deps.fetch ?? fetch;
     this.backend = deps.backend;
+    this.#runner = deps.runner;
+    this.askWith = deps.prompts;
     this.logger = new ConsoleLogger(
       deps.output,
       deps.secrets,
       globals.level ?? "info",
       globals.lines,
     );
-    const home = this.env.HOME ?? this.env.USERPROFILE ?? "";
-    if (home === "") {
+    const paths = runPaths(this.env, globals.config);
+    if (paths === undefined) {
       throw new AwsSsoError("cannot find your home directory: HOME is not set");
     }
-    this.paths = resolvePaths({
-      home,
-      xdgConfigHome: this.env.XDG_CONFIG_HOME,
-      configFlag: globals.config,
-      awsConfigFile: this.env.AWS_CONFIG_FILE,
-      awsCredentialsFile: this.env.AWS_SHARED_CREDENTIALS_FILE,
-      isDirectory,
-    });
+    this.paths = paths;
   }
 
   /**
@@ -169,6 +173,12 @@ export class Context {
   service<T>(slot: ServiceSlot<T>, create: () => T): T {
     if (!this.#services.has(slot)) this.#services.set(slot, create());
     return this.#services.get(slot) as T;
+  }
+
+  /** Runs helper programs for the stores and `ecs docker` (one runner per run). */
+  get runner(): CommandRunner {
+    this.#runner ??= new DenoCommandRunner({ env: this.env, os: Deno.build.os });
+    return this.#runner;
   }
 
   /** True when {@link service} has already created the value of `slot`. */
@@ -210,7 +220,7 @@ export class Context {
       fetch: this.fetch,
       clock: this.clock,
       logger: this.logger,
-      retry: { maxAttempts: settings.maxRetry, maxBackoffMs: settings.maxBackoff * 1000 },
+      retry: retryPolicy(settings.maxRetry, settings.maxBackoff),
     };
   }
 
@@ -239,7 +249,7 @@ export class Context {
           ],
         });
       }
-      throw new AwsSsoError(`cannot read ${this.display(file)}: ${(e as Error).message}`, {
+      throw new AwsSsoError(`cannot read ${this.display(file)}: ${errorMessage(e)}`, {
         cause: e,
       });
     }

@@ -12,30 +12,43 @@
 import { realFileIo } from "../lib/atomic_file.ts";
 import { parseRoleArn, roleArn } from "../lib/arn.ts";
 import { formatCredentialProcess } from "../lib/creds/credential_process.ts";
+import { reusableFromStore } from "../lib/creds/reuse_limit.ts";
 import {
   HOT_PATH_SNAPSHOT_FILE,
   parseHotPathSnapshot,
   type SnapshotStore,
 } from "../lib/hot_path_snapshot.ts";
-import { resolvePaths } from "../lib/paths.ts";
-import { globalOption } from "./global_options.ts";
-import type { SecretBackend } from "../stores/backend.ts";
-import { EncryptedFileBackend, fileStorePath } from "../stores/encrypted_file.ts";
+import { parseRoleCredentials, STORE_KEYS } from "../lib/secure_store.ts";
+import type { CommandRunner, PasswordSource, SecretBackend, StoreKind } from "../stores/backend.ts";
+import { buildBackend } from "../stores/build_backend.ts";
 import { noKeyCache } from "../stores/key_cache.ts";
 import { SyscallKeyCache } from "../stores/keyring_syscall.ts";
+import { globalOption } from "./global_options.ts";
 import { localOffsetMinutes } from "./local_time.ts";
+import { runPaths } from "./run_paths.ts";
 
+// A variable specifier keeps the runner out of the start-up graph of every `process` run: the
+// `file` store needs none (the compile task --includes it).
 const COMMAND_RUNNER = "../stores/command_runner.ts";
-const SECRET_SERVICE = "../stores/secret_service.ts";
-const MACOS_KEYCHAIN = "../stores/macos_keychain.ts";
 type RunnerModule = typeof import("../stores/command_runner.ts");
-type SecretServiceModule = typeof import("../stores/secret_service.ts");
-type KeychainModule = typeof import("../stores/macos_keychain.ts");
-
-/** Role credentials are handed out from the store only with at least this much time left. */
-const REUSE_MIN_REMAINING_MS = 20 * 60_000;
 
 const SSO = globalOption("sso");
+const CONFIG = globalOption("config");
+
+/**
+ * The stores the hot path reads. Not `json` (it warns on every use) or `pass` (it may prompt for
+ * a GPG passphrase); those and `wincred` are left to the normal path.
+ */
+const HOT_PATH_KINDS: ReadonlySet<string> = new Set<StoreKind>([
+  "file",
+  "secret-service",
+  "keychain",
+]);
+
+/** Never asks: a locked `file` store means the normal path must run (it can prompt). */
+const NEVER_ASK: PasswordSource = {
+  password: () => Promise.reject(new Error("the file store is locked")),
+};
 
 /** The role ARN of a plain `[-S <inst>] process --arn <arn>` command line, else undefined. */
 export function plainProcessArn(argv: readonly string[]): string | undefined {
@@ -60,54 +73,40 @@ export function plainProcessArn(argv: readonly string[]): string | undefined {
   return sawProcess ? arn : undefined;
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return Deno.statSync(path).isDirectory;
-  } catch {
-    return false;
-  }
+/** A runner that loads the real one on first use (the `file` store never uses it). */
+function lazyRunner(env: Record<string, string | undefined>): CommandRunner {
+  let runner: Promise<CommandRunner> | undefined;
+  const real = () =>
+    runner ??= (import(COMMAND_RUNNER) as Promise<RunnerModule>).then((m) =>
+      new m.DenoCommandRunner({ env, os: Deno.build.os })
+    );
+  return {
+    run: async (command, args, options) => (await real()).run(command, args, options),
+    available: async (command) => (await real()).available(command),
+  };
 }
 
-async function openSnapshotBackend(
+/** The backend the snapshot names, built as the normal path builds it but never prompting. */
+function openSnapshotBackend(
   store: SnapshotStore,
   configDir: string,
   env: Record<string, string | undefined>,
-): Promise<((key: string) => Promise<Uint8Array | undefined>) | undefined> {
-  switch (store.kind) {
-    case "file": {
-      const backend = new EncryptedFileBackend({
-        path: fileStorePath(configDir),
-        fileIo: realFileIo,
-        // Never ask: a locked store means the normal path must run (it can prompt).
-        passwordSource: { password: () => Promise.reject(new Error("locked")) },
-        keyCache: new SyscallKeyCache(noKeyCache, Deno.build.arch),
-        keyCacheId: store.keyCacheId,
-      });
-      return async (key) => {
-        const read = await backend.getIfUnlocked(key);
-        if (read.locked) throw new Error("locked");
-        return read.value;
-      };
-    }
-    case "secret-service":
-    case "keychain": {
-      // Variable specifiers keep these modules out of the start-up graph of every `process`
-      // run (the compile task --includes them).
-      const { DenoCommandRunner }: RunnerModule = await import(COMMAND_RUNNER);
-      const runner = new DenoCommandRunner({ env, os: Deno.build.os });
-      let backend: SecretBackend;
-      if (store.kind === "secret-service") {
-        const { SecretServiceBackend }: SecretServiceModule = await import(SECRET_SERVICE);
-        backend = new SecretServiceBackend({ runner, collection: store.collection });
-      } else {
-        const { MacosKeychainBackend }: KeychainModule = await import(MACOS_KEYCHAIN);
-        backend = new MacosKeychainBackend({ runner });
-      }
-      return (key) => backend.get(key);
-    }
-    default:
-      return undefined; // json warns on every use, pass may prompt for a GPG passphrase
-  }
+): Promise<SecretBackend> | undefined {
+  if (!HOT_PATH_KINDS.has(store.kind)) return undefined;
+  return buildBackend(store.kind as StoreKind, {
+    configDir,
+    secretServiceCollection: store.collection,
+    os: Deno.build.os,
+    arch: Deno.build.arch,
+    runner: lazyRunner(env),
+    fileIo: realFileIo,
+    passwordSource: NEVER_ASK,
+    warn: () => {},
+    // The kernel keyring through the system calls only: spawning `keyctl` would cost more than
+    // the normal path saves.
+    keyCache: new SyscallKeyCache(noKeyCache, Deno.build.arch),
+    keyCacheId: store.keyCacheId,
+  });
 }
 
 /**
@@ -122,14 +121,8 @@ export async function fastProcessPayload(
   try {
     const rawArn = plainProcessArn(argv);
     if (rawArn === undefined) return undefined;
-    const home = env.HOME ?? env.USERPROFILE ?? "";
-    if (home === "") return undefined;
-    const paths = resolvePaths({
-      home,
-      xdgConfigHome: env.XDG_CONFIG_HOME,
-      configFlag: env.AWS_SSO_CONFIG,
-      isDirectory,
-    });
+    const paths = runPaths(env, env[CONFIG.env!]);
+    if (paths === undefined) return undefined;
     const snapshotText = Deno.readTextFileSync(
       `${paths.configDir}/${HOT_PATH_SNAPSHOT_FILE}`,
     );
@@ -141,18 +134,11 @@ export async function fastProcessPayload(
     }
     const ref = parseRoleArn(rawArn);
     const arn = roleArn(ref.accountId, ref.roleName);
-    const get = await openSnapshotBackend(snapshot.store, paths.configDir, env);
-    if (get === undefined) return undefined;
-    const bytes = await get(`role-credentials:${arn}`);
-    if (bytes === undefined) return undefined;
-    const c = JSON.parse(new TextDecoder().decode(bytes));
-    if (
-      typeof c.accessKeyId !== "string" || typeof c.secretAccessKey !== "string" ||
-      typeof c.sessionToken !== "string" || typeof c.expiration !== "number" ||
-      c.expiration - now < REUSE_MIN_REMAINING_MS
-    ) {
-      return undefined;
-    }
+    const backend = await openSnapshotBackend(snapshot.store, paths.configDir, env);
+    if (backend === undefined) return undefined;
+    const bytes = await backend.get(STORE_KEYS.roleCredentials(arn));
+    const c = bytes === undefined ? undefined : parseRoleCredentials(bytes);
+    if (c === undefined || !reusableFromStore(c.expiration, now)) return undefined;
     return formatCredentialProcess({
       accessKeyId: c.accessKeyId,
       secretAccessKey: c.secretAccessKey,

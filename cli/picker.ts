@@ -1,12 +1,18 @@
 /**
- * The interactive role picker (reference §8; ours is a fuzzy search box): used by `exec`,
- * `console` and `ecs load` when no role was given. One search box matches the profile name,
- * account id, account alias and name, role name and tags, ranked by fzf; recently used roles
- * come first. It draws on stderr, so `$(aws-sso ...)` still works, and refuses to start when
- * stdin is not a terminal.
+ * The interactive role picker (a fuzzy search box, where the reference has a prompt): used by
+ * `exec`, `console` and `ecs load` when no role was given. One search box matches the profile name,
+ * account id, account alias and name, role name and tags, ranked by fzf (or by prefix with
+ * `FullTextSearch: false`); recently used roles come first. `key value` pairs of tags typed
+ * first (`AccountAlias prod Role AdministratorAccess`) narrow the list, and keys and values
+ * are offered with their role counts (lib/roles/role_picker.ts); Enter on an offer completes
+ * the input, Enter on a role picks it. It draws on stderr, so `$(aws-sso ...)` still works,
+ * and refuses to start when stdin is not a terminal.
  *
  * ```ts
- * const { roles } = await roleCache(ctx, { refreshIfExpired: true });
+ * import type { Context } from "./context.ts";
+ * import type { RoleSet } from "../lib/roles/role.ts";
+ * declare const ctx: Context;
+ * declare const roles: RoleSet; // cli/services/roles.ts roleCache(ctx, ...)
  * const role = await pickRole(ctx, roles); // RoleFlat; CancelledError on Ctrl-C
  * ```
  *
@@ -15,8 +21,17 @@
 import { AwsSsoError, CancelledError, UsageError } from "../lib/errors.ts";
 import { HISTORY_TAG } from "../lib/roles/history.ts";
 import type { RoleFlat, RoleSet } from "../lib/roles/role.ts";
+import {
+  type PickerColors,
+  pickerColors,
+  prefixSearch,
+  RolePicker,
+  type RolePickerOptions,
+} from "../lib/roles/role_picker.ts";
 import { safeText } from "../lib/safe_text.ts";
-import type { Context } from "./context.ts";
+import type { Settings } from "../lib/settings/settings.ts";
+import { DEFAULT_ACCOUNT_PRIMARY_TAG } from "../lib/settings/settings.ts";
+import { ConfigNotFoundError, type Context } from "./context.ts";
 import { nodeStderr } from "./output.ts";
 
 /** At most this many matches are rendered (the list scrolls within them). */
@@ -42,6 +57,8 @@ export interface PickerEntry {
   label: string;
   /** What the search matches (the label plus every tag value). */
   haystack: string;
+  /** The searchable fields one by one (prefix search). */
+  fields: string[];
   /** 0 for the most recently used role, larger for older ones, Infinity when never used. */
   recency: number;
 }
@@ -84,11 +101,17 @@ export function pickerEntries(
       roleName(role).padEnd(wRole),
       tags.join(" "),
     ].join("  ").trimEnd();
-    const haystack =
-      `${role.ProfileName} ${role.AccountIdPad} ${role.AccountAlias} ${role.AccountName} ${role.RoleName} ${
-        tags.join(" ")
-      } ${role.EmailAddress}`;
-    return { role, label, haystack, recency: rank.get(role.Arn) ?? Infinity };
+    const fields = [
+      role.ProfileName,
+      role.AccountIdPad,
+      role.AccountAlias,
+      role.AccountName,
+      role.RoleName,
+      ...tags,
+      role.EmailAddress,
+    ].filter((f) => f !== "");
+    const haystack = fields.join(" ");
+    return { role, label, haystack, fields, recency: rank.get(role.Arn) ?? Infinity };
   });
   // Stable sort: recent ones first, others keep their order.
   return entries.sort((a, b) => a.recency === b.recency ? 0 : a.recency < b.recency ? -1 : 1);
@@ -133,6 +156,41 @@ export interface PickRoleOptions {
   message?: string;
 }
 
+/** What a line of the list stands for: a role to pick, or an input to complete. */
+type Choice = { role: RoleFlat } | { complete: string };
+
+/** The picker's settings from config.yaml, or the defaults when there is none. */
+async function pickerSettings(
+  ctx: Context,
+): Promise<Pick<Settings, "promptColors"> & RolePickerOptions> {
+  try {
+    return await ctx.settings();
+  } catch (e) {
+    if (!(e instanceof ConfigNotFoundError)) throw e;
+    return {
+      fullTextSearch: true,
+      accountPrimaryTag: [...DEFAULT_ACCOUNT_PRIMARY_TAG],
+      promptColors: {},
+    };
+  }
+}
+
+/** The inquirer theme for `colors` (only the parts PromptColors sets change). */
+async function pickerTheme(ctx: Context, colors: PickerColors): Promise<Record<string, unknown>> {
+  // Output.style tells whether this terminal gets colours (NO_COLOR, FORCE_COLOR, a TTY).
+  if (ctx.output.style("bold", "x") === "x") return {};
+  const { styleText } = await import("node:util");
+  const paint = (formats: string[]) => (text: string) =>
+    styleText(formats as Parameters<typeof styleText>[0], text, { validateStream: false });
+  const style: Record<string, (text: string) => string> = {};
+  if (colors.input.length > 0) style.searchTerm = paint(colors.input);
+  if (colors.selected.length > 0) style.highlight = paint(colors.selected);
+  if (colors.description.length > 0) style.description = paint(colors.description);
+  const theme: Record<string, unknown> = { style };
+  if (colors.prefix.length > 0) theme.prefix = { idle: paint(colors.prefix)("?") };
+  return theme;
+}
+
 /**
  * Lets the user choose one role. Throws UsageError at once when stdin is not a terminal (naming
  * the flags to use instead), CancelledError on Ctrl-C (exit 130, terminal restored), AwsSsoError
@@ -157,30 +215,70 @@ export async function pickRole(
       hints: ['run "aws-sso cache" to discover your accounts and roles'],
     });
   }
+  const settings = await pickerSettings(ctx);
+  const { colors, warnings } = pickerColors(settings.promptColors);
+  for (const w of warnings) ctx.logger.warn(w);
   const entries = pickerEntries(list, history);
-  const [finder, { search }, stream] = await Promise.all([
+  const tagPicker = new RolePicker(entries.map((e) => e.role), settings, ctx.clock.now());
+  const index = new Map(entries.map((e, i) => [e, i]));
+  const [finder, { search }, stream, theme] = await Promise.all([
     entryFinder(entries),
     import("@inquirer/prompts"),
     nodeStderr(),
+    pickerTheme(ctx, colors),
   ]);
+  // The fuzzy finder of the roles the typed pairs select (rebuilt when they change).
+  let narrowed: { key: string; find: EntryFinder } | undefined;
+  const rolesFor = async (selected: number[] | undefined, free: string) => {
+    const pool = selected === undefined ? entries : selected.map((i) => entries[i]!);
+    if (free.trim() === "") return pool.slice(0, MAX_RESULTS);
+    if (!settings.fullTextSearch) {
+      return pool.filter((e) => prefixSearch(e.fields, free)).slice(0, MAX_RESULTS);
+    }
+    if (selected === undefined) return finder(free);
+    const key = selected.join(",");
+    if (narrowed?.key !== key) narrowed = { key, find: await entryFinder(pool) };
+    return narrowed.find(free);
+  };
   const width = Math.max(20, ctx.output.columns() - 4);
   const clip = (s: string) => (s.length > width ? s.slice(0, width - 1) + "…" : s);
   try {
-    return await search<RoleFlat>({
-      message: options.message ?? "Select a role (type to filter):",
+    const picked = await search<Choice>({
+      message: options.message ?? "Select a role (type to filter, or a tag key and value):",
       pageSize: 12,
+      theme,
+      // Enter on an offer puts it into the search box instead of ending the prompt.
+      validate: (choice) => "role" in choice,
       source: async (term, { signal }) => {
         // Typing fast: only the last keystroke's query is worth ranking.
         if (term) await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_MS));
         if (signal.aborted) return [];
-        return finder(term ?? "").map((e) => ({
-          value: e.role,
-          name: clip(e.label),
-          short: safeText(e.role.ProfileName),
-          description: clip(safeText(e.role.Arn)),
+        const text = term ?? "";
+        const query = tagPicker.parse(text);
+        const filtered = query.pairs.length > 0 || query.pendingValue !== undefined;
+        const selected = filtered ? tagPicker.candidates(query) : undefined;
+        const selectedKeys = query.pairs.map(([k]) => k);
+        const offers = tagPicker.suggestions(text, query).map((s) => ({
+          value: { complete: s.text } as Choice,
+          name: safeText(s.text),
+          short: s.text,
+          description: clip(safeText(s.description)),
         }));
+        const found = (await rolesFor(selected, query.free)).map((e) => {
+          const described = tagPicker.describe(index.get(e)!, selectedKeys);
+          return {
+            value: { role: e.role } as Choice,
+            name: clip(e.label),
+            short: safeText(e.role.ProfileName),
+            description: clip(
+              safeText(described === "" ? e.role.Arn : `${described}  ${e.role.Arn}`),
+            ),
+          };
+        });
+        return [...offers, ...found];
       },
     }, { output: stream, clearPromptOnDone: true });
+    return (picked as { role: RoleFlat }).role;
   } catch (e) {
     if (isExitPrompt(e)) throw new CancelledError();
     throw e;

@@ -166,8 +166,8 @@ export async function buildProgram(
 
   program.action(async (commandName, opts) => {
     if ((opts as { version?: boolean }).version === true && commandName === undefined) {
-      const version: { versionText(): string } = await import(VERSION_MODULE);
-      app.context(program as unknown as CommandUnknownOpts).output.out(version.versionText());
+      const version: { runVersion(services: Context): void } = await import(VERSION_MODULE);
+      version.runVersion(app.context(program as unknown as CommandUnknownOpts));
       return;
     }
     if (commandName !== undefined) {
@@ -180,7 +180,7 @@ export async function buildProgram(
         { hints: ['run "aws-sso --help" to see the commands'] },
       );
     }
-    const list: { runDefaultList(ctx: Context): Promise<void> } = await import(LIST_MODULE);
+    const list: { runDefaultList(services: Context): Promise<void> } = await import(LIST_MODULE);
     await list.runDefaultList(app.context(program as unknown as CommandUnknownOpts));
   });
 

@@ -4,8 +4,11 @@
  * fails at once instead of hanging.
  *
  * ```ts
+ * import type { Context } from "./context.ts";
+ * declare const ctx: Context;
+ * declare const regions: string[];
  * const p = await prompts(ctx);                       // UsageError without a terminal
- * if (await p.confirm("Modify ~/.aws/config?", false)) ...
+ * const write = await p.confirm("Modify ~/.aws/config?", false);
  * const region = await p.search("SSO region", regions, "us-east-1");
  * ```
  *
@@ -62,8 +65,9 @@ export function canPrompt(ctx: Context): boolean {
 }
 
 /**
- * The prompts for this run. Throws UsageError when stdin or stderr is not a terminal; `what`
- * says what needed the answers ("the setup wizard").
+ * The prompts for this run: the context's own when it was given some, else the terminal's.
+ * Throws UsageError when stdin or stderr is not a terminal; `what` says what needed the answers
+ * ("the setup wizard").
  */
 export async function prompts(ctx: Context, what = "this command"): Promise<Prompts> {
   if (!canPrompt(ctx)) {
@@ -71,6 +75,11 @@ export async function prompts(ctx: Context, what = "this command"): Promise<Prom
       hints: ["run it in a terminal"],
     });
   }
+  return await (ctx.askWith ?? terminalPrompts)();
+}
+
+/** Questions on the terminal with @inquirer/prompts, drawn on stderr. */
+export async function terminalPrompts(): Promise<Prompts> {
   const [inquirer, output] = await Promise.all([import("@inquirer/prompts"), nodeStderr()]);
   const context = { output };
   return {

@@ -1,31 +1,27 @@
 /**
- * The one place that turns errors into messages and exit codes (SPEC §2: 0 ok, 1 runtime error,
- * 2 usage error, 130 Ctrl-C). Stack traces and causes only at `--level debug` or more.
- * Messages often quote AWS (an error text, an account or role name): control characters in
- * them are escaped (lib/safe_text.ts) after secrets are masked, and their continuation lines
- * indented.
+ * The one place that turns errors into messages and exit codes (docs/design.md §1: 0 ok, 1 runtime
+ * error, 2 usage error, 130 Ctrl-C). Stack traces and causes only at `--level debug` or more.
+ * Messages often quote AWS (an error text, an account or role name): control characters in them are
+ * escaped (lib/safe_text.ts) after secrets are masked, and their continuation lines indented.
  *
  * @module
  */
-import { AwsSsoError, CancelledError, UsageError } from "../lib/errors.ts";
+import { AwsSsoError, CancelledError, errorMessage, UsageError } from "../lib/errors.ts";
 import { safeMultilineText } from "../lib/safe_text.ts";
+import { type HintedError, StoreError } from "../stores/backend.ts";
 import type { SecretRegistry } from "./log.ts";
 import type { Output } from "./output.ts";
 
 /** Exit codes. */
 export const EXIT = { ok: 0, error: 1, usage: 2, cancelled: 130 } as const;
 
-function hintsOf(e: unknown): string[] {
-  if (e instanceof Error && "hints" in e && Array.isArray(e.hints)) {
-    return e.hints.filter((h): h is string => typeof h === "string");
-  }
-  return [];
-}
-
-function isKnown(e: unknown): boolean {
-  // AwsSsoError, or a StoreError from stores/ (same shape: message + hints).
-  return e instanceof AwsSsoError ||
-    (e instanceof Error && "hints" in e && Array.isArray((e as { hints: unknown }).hints));
+/**
+ * An error raised on purpose (either root: lib's AwsSsoError or stores' StoreError), whose
+ * message is shown as is with its hints; anything else is an unexpected error. By class only:
+ * an error from elsewhere that happens to have a `hints` field is still unexpected.
+ */
+export function knownError(e: unknown): HintedError | undefined {
+  return e instanceof AwsSsoError || e instanceof StoreError ? e : undefined;
 }
 
 function describeCause(e: unknown, depth = 0): string {
@@ -57,12 +53,13 @@ export function reportError(
     for (const h of e.hints) hint(h);
     return EXIT.usage;
   }
-  const message = e instanceof Error ? e.message : String(e);
-  output.err(`${prefix} ${text(isKnown(e) ? message : `unexpected error: ${message}`)}\n`);
-  for (const h of hintsOf(e)) hint(h);
+  const message = errorMessage(e);
+  const ours = knownError(e);
+  output.err(`${prefix} ${text(ours ? message : `unexpected error: ${message}`)}\n`);
+  for (const h of ours?.hints ?? []) hint(h);
   if (options.debug) {
     output.err(output.style("dim", text(describeCause(e))) + "\n");
-  } else if (!isKnown(e)) {
+  } else if (!ours) {
     hint("run again with --level debug to see the stack trace");
   }
   return EXIT.error;

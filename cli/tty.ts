@@ -1,8 +1,8 @@
 /**
- * The terminal for login messages and prompts (SPEC §3.3): when stderr is captured (as under
- * `credential_process`), messages the user must see — the login URL, the device code, password
- * prompts — go to the controlling terminal (`/dev/tty`) if there is one, else to stderr. Input
- * comes from stdin when it is a terminal, else from the controlling terminal.
+ * The terminal for login messages and prompts (docs/design.md §2.1): when stderr is captured (as
+ * under `credential_process`), messages the user must see — the login URL, the device code,
+ * password prompts — go to the controlling terminal (`/dev/tty`) if there is one, else to stderr.
+ * Input comes from stdin when it is a terminal, else from the controlling terminal.
  *
  * @module
  */

@@ -1,8 +1,7 @@
 /**
- * The URL actions (reference §7.3): open in a browser, print, copy to the clipboard, run
- * `UrlExecCommand`, open in a Firefox / Granted container, or OSC 52. Used for the login URLs
- * and the console URL; programs are started through an injected launcher so tests can record
- * them.
+ * The URL actions (`UrlAction` in docs/config.md): open in a browser, print, copy to the clipboard,
+ * run `UrlExecCommand`, open in a Firefox / Granted container, or OSC 52. Used for the login URLs
+ * and the console URL; programs are started through an injected launcher so tests can record them.
  *
  * A program we start never gets the URL itself on its command line (any local process can read
  * a command line, and these URLs carry a login's state or a console SigninToken): it gets a
@@ -13,7 +12,7 @@
  *
  * @module
  */
-import { AwsSsoError } from "../lib/errors.ts";
+import { AwsSsoError, errorMessage } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { UrlAction } from "../lib/settings/url_action.ts";
 import type { OpenedUrl, UrlOpener } from "../lib/sso/login_flow.ts";
@@ -24,6 +23,7 @@ import type { CommandRunner } from "../stores/backend.ts";
 import { childEnv } from "../stores/child_env.ts";
 import { DenoCommandRunner } from "../stores/command_runner.ts";
 import type { Context } from "./context.ts";
+import { safeText } from "../lib/safe_text.ts";
 
 /** Starts programs for the URL actions. */
 export interface ProcessLauncher {
@@ -117,13 +117,13 @@ export function realLauncher(
 export function createUrlOpener(options: UrlOpenerOptions): UrlOpener {
   const { logger, notice } = options;
   const print = (url: string) =>
-    notice(`Please open the following URL in your browser:\n\n${url}\n\n`);
+    notice(`Please open the following URL in your browser:\n\n${safeText(url)}\n\n`);
   const exec = (url: string) => {
     const { program, args } = execArgv(options.execCommand, url, options.home);
     try {
       options.launcher.spawnDetached(program, args, { HOME: options.home });
     } catch (e) {
-      throw new AwsSsoError(`Unable to run UrlExecCommand ${program}: ${(e as Error).message}`, {
+      throw new AwsSsoError(`Unable to run UrlExecCommand ${program}: ${errorMessage(e)}`, {
         cause: e,
         hints: ["fix UrlExecCommand in config.yaml, or use --url-action print"],
       });
@@ -155,7 +155,7 @@ export function createUrlOpener(options: UrlOpenerOptions): UrlOpener {
           print(url);
           return;
         case "printurl":
-          notice(`${url}\n`);
+          notice(`${safeText(url)}\n`);
           return;
         case "ansi-osc52":
           notice(osc52(url));
@@ -180,7 +180,7 @@ export function createUrlOpener(options: UrlOpenerOptions): UrlOpener {
             logger.info("Opening URL in your browser");
             return opened;
           } catch (e) {
-            logger.warn(`Unable to open the URL in a browser: ${(e as Error).message}`);
+            logger.warn(`Unable to open the URL in a browser: ${errorMessage(e)}`);
             print(url);
           }
           return;

@@ -28,9 +28,10 @@ const GROW_FRACTION = 0.1;
  *
  * @example
  * ```ts
+ * declare const accountIds: string[];
+ * declare function listAccountRoles(accountId: string): Promise<string[]>; // calls pool.throttled() on a 429
  * const pool = new AdaptivePool({ initial: 5, max: 32 });
- * const http = { ...deps, onThrottle: () => pool.throttled() };
- * const roles = await pool.run(accountIds, (id) => client.listAccountRoles(token, id));
+ * const roles = await pool.run(accountIds, (id) => listAccountRoles(id));
  * ```
  */
 export class AdaptivePool {

@@ -5,7 +5,7 @@
  * @module
  */
 import type { FileIo } from "../stores/backend.ts";
-import { AwsSsoError } from "./errors.ts";
+import { AwsSsoError, errorMessage } from "./errors.ts";
 
 /** Directories we create are private to the user. */
 export const DIR_MODE = 0o700;
@@ -42,8 +42,7 @@ export async function ensureDir(dir: string): Promise<void> {
  * ```
  */
 export function ioReason(e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
-  return message.replace(/: [a-z]+ '[^]*$/, "");
+  return errorMessage(e).replace(/: [a-z]+ '[^]*$/, "");
 }
 
 /**
@@ -129,6 +128,7 @@ async function removeAbandonedTemps(dir: string, name: string, written: string):
  *
  * @example
  * ```ts
+ * const bytes = new TextEncoder().encode("[default]\n");
  * await writeFileAtomic(await writeTarget("/home/me/.aws/config"), bytes);
  * ```
  */

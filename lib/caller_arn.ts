@@ -1,6 +1,6 @@
 /**
  * Reading the ARN `sts:GetCallerIdentity` returns for temporary credentials, to find which role
- * they belong to (reference §1.5 console; SPEC §2: the reference cannot parse these).
+ * they belong to (`console` with environment credentials; the reference cannot parse these).
  *
  * @module
  */

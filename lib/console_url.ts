@@ -1,13 +1,18 @@
 /**
- * The AWS console sign-in URLs (reference §7.1; SPEC §3.5): the federation endpoint's
- * `getSigninToken` request, the `login` URL that carries the sign-in token, and the console page
- * to land on (`--region`, `--service`, `--destination`). Pure: no network, no environment.
+ * The AWS console sign-in URLs: the federation endpoint's `getSigninToken` request, the `login`
+ * URL that carries the sign-in token, the console page to land on (`--region`, `--service`,
+ * `--destination`), and the access portal's shortcut link (`console --portal`), which carries no
+ * credential at all. Pure: no network, no environment.
  *
  * ```ts
- * const fed = federationUrl(endpointFor("signin", "us-east-1", endpoints));
+ * import { endpointFor } from "./aws/endpoints.ts";
+ * declare const creds: SessionCredentials;
+ * declare const signinToken: string; // from fetching tokenUrl (lib/aws/federation_client.ts)
+ * const fed = federationUrl(endpointFor("signin", "us-east-1"));
  * const tokenUrl = signinTokenUrl(fed, creds, { durationMinutes: 60, chained: false });
  * const destination = consoleDestination({ ssoRegion: "us-east-1", region: "eu-west-1", service: "s3" });
- * const url = loginUrl(fed, { issuer: startUrl, destination, signinToken });
+ * const issuer = "https://d-1234567890.awsapps.com/start";
+ * const url = loginUrl(fed, { issuer, destination, signinToken });
  * ```
  *
  * @module
@@ -235,6 +240,98 @@ function checkedDestination(destination: string, consoleHost: string): string {
     );
   }
   return destination;
+}
+
+/** What an access-portal shortcut link names (`console --portal`). */
+export interface PortalShortcut {
+  /** The instance's `StartUrl`: the AWS access portal. */
+  startUrl: string;
+  /** The 12-digit account id. */
+  accountId: string;
+  /** The Identity Center role name, which is the permission set's name. */
+  roleName: string;
+  /**
+   * The console page to land on ({@link portalDestination}). Without one the portal opens the
+   * permission set's relay state, else the console home.
+   */
+  destination?: string;
+}
+
+/** Where a shortcut link lands: {@link DestinationOptions} with `--region` optional. */
+export interface PortalDestinationOptions {
+  /** Identity Center region: decides the partition and so the console host. */
+  ssoRegion: string;
+  /** `--region`, when given. */
+  region?: string;
+  /** Region for `--service` without `--region`: the role's DefaultRegion, else DefaultRegion. */
+  defaultRegion: string;
+  /** `--destination`: an https URL on the partition's console host, or a path on it. */
+  destination?: string;
+  /** `--service`: a console service such as `s3`, `ec2`, `cloudwatch`. */
+  service?: string;
+}
+
+/**
+ * The `destination` of a shortcut link: undefined unless `--destination`, `--service` or
+ * `--region` asks for a page, so that the permission set's relay state (set by the
+ * administrator) still applies by default; otherwise the page {@link consoleDestination} gives.
+ *
+ * @example
+ * ```ts
+ * portalDestination({ ssoRegion: "us-east-1", defaultRegion: "eu-west-1" }); // undefined
+ * portalDestination({ ssoRegion: "us-east-1", defaultRegion: "eu-west-1", service: "s3" });
+ * // "https://console.aws.amazon.com/s3/home?region=eu-west-1"
+ * ```
+ */
+export function portalDestination(options: PortalDestinationOptions): string | undefined {
+  const region = options.region?.trim() ?? "";
+  if (
+    (options.destination?.trim() ?? "") === "" && (options.service?.trim() ?? "") === "" &&
+    region === ""
+  ) {
+    return undefined;
+  }
+  return consoleDestination({
+    ssoRegion: options.ssoRegion,
+    region: region === "" ? options.defaultRegion : region,
+    destination: options.destination,
+    service: options.service,
+  });
+}
+
+/**
+ * The AWS access portal's shortcut link to the console (IAM Identity Center user guide, "Create
+ * shortcut links"): `<StartUrl>/#/console?account_id=<id>&role_name=<role>` and, when given,
+ * `&destination=<URL-encoded console URL>`. The browser's portal session signs in, so the link
+ * holds no credential and no sign-in token, and the console's multi-session support applies.
+ * A fragment or trailing slashes of the start URL are dropped; each value is URL-encoded
+ * (`+` in a role name would otherwise read as a space).
+ *
+ * @example
+ * ```ts
+ * portalShortcutUrl({ startUrl: "https://d-1234567890.awsapps.com/start",
+ *   accountId: "012345678901", roleName: "AdministratorAccess",
+ *   destination: "https://console.aws.amazon.com/s3/home?region=eu-west-1" });
+ * // "https://d-1234567890.awsapps.com/start/#/console?account_id=012345678901
+ * //   &role_name=AdministratorAccess&destination=https%3A%2F%2Fconsole.aws.amazon.com%2Fs3..."
+ * ```
+ */
+export function portalShortcutUrl(shortcut: PortalShortcut): string {
+  let url: URL;
+  try {
+    url = new URL(shortcut.startUrl.trim());
+  } catch {
+    throw new UsageError(`the start URL '${shortcut.startUrl}' is not a URL`, {
+      hints: ["set StartUrl to your AWS access portal URL, e.g. https://example.awsapps.com/start"],
+    });
+  }
+  url.hash = "";
+  url.pathname = url.pathname.replace(/\/*$/, "/");
+  const destination = shortcut.destination === undefined
+    ? ""
+    : `&destination=${encodeURIComponent(shortcut.destination)}`;
+  return `${url.href}#/console?account_id=${encodeURIComponent(shortcut.accountId)}` +
+    `&role_name=${encodeURIComponent(shortcut.roleName)}${destination}`;
 }
 
 /**

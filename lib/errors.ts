@@ -1,18 +1,17 @@
 /**
  * The error model: one base error carrying hints (what the user should do) and a cause.
- * Subclasses exist only for conditions a caller catches with `instanceof`.
+ * Subclasses exist only for conditions a caller catches with `instanceof`. Store errors
+ * (`StoreError` in stores/backend.ts) are the other root, because stores/ cannot import lib/;
+ * both implement `HintedError`.
  * cli/report.ts is the one place that turns these into messages and exit codes.
  *
  * @module
  */
 
-/** Options accepted by every aws-sso error. */
-export interface AwsSsoErrorOptions {
-  /** What the user can do about it, one sentence each ("run \"aws-sso login\""). */
-  hints?: string[];
-  /** The underlying error, shown only at `--level debug`. */
-  cause?: unknown;
-}
+import type { HintedError, HintedErrorOptions } from "../stores/backend.ts";
+
+/** Options accepted by every aws-sso error: `hints` and `cause`. */
+export type AwsSsoErrorOptions = HintedErrorOptions;
 
 /**
  * Base of every error aws-sso raises on purpose; its message is shown to the user as is.
@@ -22,7 +21,7 @@ export interface AwsSsoErrorOptions {
  * throw new AwsSsoError("Cannot read cache.json: not JSON", { hints: ["run \"aws-sso cache\""] });
  * ```
  */
-export class AwsSsoError extends Error {
+export class AwsSsoError extends Error implements HintedError {
   /** What the user can do about it. */
   readonly hints: string[];
 

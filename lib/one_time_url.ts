@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { AwsSsoError } from "./errors.ts";
+import { AwsSsoError, errorMessage } from "./errors.ts";
 import { base64Url, type RandomBytes } from "./sso/pkce.ts";
 
 /** A served one-time link. */
@@ -77,7 +77,7 @@ export function serveOneTimeUrl(options: OneTimeUrlOptions): OneTimeUrl {
     server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
   } catch (e) {
     throw new AwsSsoError(
-      `Cannot listen on 127.0.0.1 for the one-time browser link: ${(e as Error).message}`,
+      `Cannot listen on 127.0.0.1 for the one-time browser link: ${errorMessage(e)}`,
       { cause: e, hints: ["use --url-action print to open the URL yourself"] },
     );
   }

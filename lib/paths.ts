@@ -1,5 +1,5 @@
 /**
- * Where aws-sso keeps its files (reference §2.1, SPEC §5). Pure: the caller passes the
+ * Where aws-sso keeps its files (docs/config.md "Where it lives"). Pure: the caller passes the
  * environment snapshot and a directory probe, so this never touches Deno.env itself.
  *
  * @module
@@ -70,6 +70,20 @@ export function displayPath(path: string, home: string): string {
     return "~" + path.slice(home.length);
   }
   return path;
+}
+
+/**
+ * The home directory from an environment snapshot: `HOME`, else `USERPROFILE` (Windows);
+ * undefined when neither is set.
+ *
+ * @example
+ * ```ts
+ * homeDir({ USERPROFILE: "C:\\Users\\me" }); // "C:\\Users\\me"
+ * ```
+ */
+export function homeDir(env: Record<string, string | undefined>): string | undefined {
+  const home = env.HOME ?? env.USERPROFILE ?? "";
+  return home === "" ? undefined : home;
 }
 
 /** Resolves all paths from the environment snapshot. */

@@ -1,14 +1,15 @@
 /**
- * The typed secure store (reference §4.2, §4.5, §5.4): client registrations, SSO tokens, role
- * credentials and the ECS server's secrets as JSON values in an opaque {@link SecretBackend}.
+ * The typed secure store (docs/design.md §3: the keys and JSON are the reference's): client
+ * registrations, SSO tokens, role credentials and the ECS server's secrets as JSON values in an
+ * opaque {@link SecretBackend}.
  *
  * Every write (put, delete, update) runs under the cross-process exclusive lock
- * `<ConfigDir>/storage.lock` and re-reads the key it changes, so parallel processes never lose
- * each other's updates (SPEC §2). Reads take no lock: backends replace values atomically.
- * Every secret read or written is registered with the logger so that no log line can show it.
- * Times are written as the reference writes them (`expiresAt`, `clientSecretExpiresAt`: Unix
- * seconds as JSON integers), so a `json` store.json is readable by both tools; RFC3339 text
- * written by earlier versions is still read.
+ * `<ConfigDir>/storage.lock` and re-reads the key it changes, so parallel processes never lose each
+ * other's updates (docs/design.md §4). Reads take no lock: backends replace values atomically.
+ * Every secret read or written is registered with the logger so that no log line can show it. Times
+ * are written as the reference writes them (`expiresAt`, `clientSecretExpiresAt`: Unix seconds as
+ * JSON integers), so a `json` store.json is readable by both tools; RFC3339 text written by earlier
+ * versions is still read.
  *
  * @module
  */
@@ -17,8 +18,19 @@ import { normalizeAccountId } from "./account_id.ts";
 import type { Clock } from "./clock.ts";
 import { withLock } from "./file_lock.ts";
 import type { Logger } from "./logger.ts";
+import type { SsoInstance } from "./settings/settings.ts";
 
-/** An OIDC client registration, stored under `client-data:<Instance>` (reference §4.2). */
+/**
+ * Whose SSO token or client registration an entry is: the instance name keys it (as the
+ * reference does), and the Identity Center it was obtained from (start URL and region) is
+ * stored with it. Two configs may give the same name to different Identity Centers; an entry
+ * of the other one is never returned, so its token is never presented to this one's portal
+ * (issue 16). A bare name reads and writes entries without an owner, as the AWS SSO CLI
+ * writes them (it ignores the extra fields, and drops them when it rewrites an entry).
+ */
+export type SsoOwner = string | Pick<SsoInstance, "name" | "startUrl" | "ssoRegion">;
+
+/** An OIDC client registration, stored under `client-data:<Instance>`. */
 export interface ClientRegistration {
   /** OIDC client id. */
   clientId: string;
@@ -37,7 +49,7 @@ export interface ClientRegistration {
 }
 
 /**
- * An SSO access token, stored under `token-response:<Instance>` (reference §4.5). In memory
+ * An SSO access token, stored under `token-response:<Instance>`. In memory
  * `expiresAt` is RFC3339 text; stored, it is Unix seconds as the reference writes it (see
  * {@link SecureStore}).
  */
@@ -56,7 +68,7 @@ export interface SsoToken {
   tokenType?: string;
 }
 
-/** Cached role credentials, stored under `role-credentials:<RoleArn>` (reference §5.4). */
+/** Cached role credentials, stored under `role-credentials:<RoleArn>`. */
 export interface StoredRoleCredentials {
   /** Role name. */
   roleName: string;
@@ -72,6 +84,45 @@ export interface StoredRoleCredentials {
   expiration: number;
   /** True when obtained by sts:AssumeRole from other role credentials (`Via`). */
   roleChaining: boolean;
+}
+
+/** The JSON fields naming the Identity Center an entry was obtained from. */
+const OWNER_FIELDS = { startUrl: "ssoStartUrl", ssoRegion: "ssoRegion" } as const;
+
+function ownerName(owner: SsoOwner): string {
+  return typeof owner === "string" ? owner : owner.name;
+}
+
+/** Start URLs compare without trailing slashes and case-insensitively (a URL's host is). */
+function sameStartUrl(a: string, b: string): boolean {
+  const norm = (u: string) => u.trim().replace(/\/+$/, "").toLowerCase();
+  return norm(a) === norm(b);
+}
+
+/**
+ * `codec` for the entries of `owner`: writes its start URL and region into the JSON, and owns
+ * only entries that carry the same ones or none (the AWS SSO CLI's and older versions').
+ */
+function owned<T>(codec: Codec<T>, owner: SsoOwner): Codec<T> {
+  if (typeof owner === "string") return codec;
+  return {
+    ...codec,
+    encode: (value) => {
+      const o = jsonObject(codec.encode(value)) ?? {};
+      o[OWNER_FIELDS.startUrl] = owner.startUrl;
+      o[OWNER_FIELDS.ssoRegion] = owner.ssoRegion;
+      return encoder.encode(JSON.stringify(o));
+    },
+    owns: (bytes) => {
+      const o = jsonObject(bytes);
+      if (o === undefined) return true;
+      const url = o[OWNER_FIELDS.startUrl];
+      const region = o[OWNER_FIELDS.ssoRegion];
+      if (url === undefined && region === undefined) return true;
+      return typeof url === "string" && sameStartUrl(url, owner.startUrl) &&
+        typeof region === "string" && region.trim() === owner.ssoRegion.trim();
+    },
+  };
 }
 
 /** Store key names (the reference's, so a json store stays readable by both tools). */
@@ -117,6 +168,8 @@ interface Codec<T> {
   parse(bytes: Uint8Array): T | undefined;
   encode(value: T): Uint8Array;
   secrets(value: T): (string | undefined)[];
+  /** False when the stored bytes belong to someone else (see {@link owned}). */
+  owns?(bytes: Uint8Array): boolean;
 }
 
 const encoder = new TextEncoder();
@@ -335,42 +388,67 @@ export class SecureStore {
     await this.#backend.forgetCachedKey?.();
   }
 
-  /** The client registration of `instance`, if stored. */
-  getRegistration(instance: string): Promise<ClientRegistration | undefined> {
-    return this.#get(STORE_KEYS.clientData(instance), registrationCodec);
+  /**
+   * The client registration of `instance`, if stored and obtained from its Identity Center
+   * (see {@link SsoOwner}).
+   */
+  getRegistration(instance: SsoOwner): Promise<ClientRegistration | undefined> {
+    return this.#get(
+      STORE_KEYS.clientData(ownerName(instance)),
+      owned(registrationCodec, instance),
+    );
   }
 
-  /** Stores the client registration of `instance`. */
-  putRegistration(instance: string, value: ClientRegistration): Promise<void> {
-    return this.#put(STORE_KEYS.clientData(instance), registrationCodec, value);
+  /** Stores the client registration of `instance` (replacing another Identity Center's). */
+  putRegistration(instance: SsoOwner, value: ClientRegistration): Promise<void> {
+    return this.#put(
+      STORE_KEYS.clientData(ownerName(instance)),
+      owned(registrationCodec, instance),
+      value,
+    );
   }
 
-  /** Deletes the client registration of `instance`; false when there was none. */
-  deleteRegistration(instance: string): Promise<boolean> {
-    return this.#delete(STORE_KEYS.clientData(instance));
+  /**
+   * Deletes the client registration of `instance`; false when there was none (another
+   * Identity Center's is left alone).
+   */
+  deleteRegistration(instance: SsoOwner): Promise<boolean> {
+    return this.#delete(
+      STORE_KEYS.clientData(ownerName(instance)),
+      owned(registrationCodec, instance),
+    );
   }
 
-  /** The SSO token of `instance`, if stored. */
-  getToken(instance: string): Promise<SsoToken | undefined> {
-    return this.#get(STORE_KEYS.token(instance), tokenCodec);
+  /**
+   * The SSO token of `instance`, if stored and obtained from its Identity Center (see
+   * {@link SsoOwner}): another one's token means "not logged in" here.
+   */
+  getToken(instance: SsoOwner): Promise<SsoToken | undefined> {
+    return this.#get(STORE_KEYS.token(ownerName(instance)), owned(tokenCodec, instance));
   }
 
-  /** Stores the SSO token of `instance`. */
-  putToken(instance: string, value: SsoToken): Promise<void> {
-    return this.#put(STORE_KEYS.token(instance), tokenCodec, value);
+  /** Stores the SSO token of `instance` (a login replaces another Identity Center's token). */
+  putToken(instance: SsoOwner, value: SsoToken): Promise<void> {
+    return this.#put(STORE_KEYS.token(ownerName(instance)), owned(tokenCodec, instance), value);
   }
 
-  /** Deletes the SSO token of `instance`; false when there was none. */
-  deleteToken(instance: string): Promise<boolean> {
-    return this.#delete(STORE_KEYS.token(instance));
+  /**
+   * Deletes the SSO token of `instance`; false when there was none (another Identity
+   * Center's token is left alone).
+   */
+  deleteToken(instance: SsoOwner): Promise<boolean> {
+    return this.#delete(STORE_KEYS.token(ownerName(instance)), owned(tokenCodec, instance));
   }
 
-  /** Read-modify-write of the token under the store lock; `fn` returning undefined deletes it. */
+  /**
+   * Read-modify-write of the token under the store lock; `fn` returning undefined deletes it.
+   * Another Identity Center's token reaches `fn` as undefined and is only ever replaced.
+   */
   updateToken(
-    instance: string,
+    instance: SsoOwner,
     fn: (current: SsoToken | undefined) => SsoToken | undefined | Promise<SsoToken | undefined>,
   ): Promise<SsoToken | undefined> {
-    return this.#update(STORE_KEYS.token(instance), tokenCodec, fn);
+    return this.#update(STORE_KEYS.token(ownerName(instance)), owned(tokenCodec, instance), fn);
   }
 
   /** Cached credentials of `arn`, if stored. */
@@ -538,6 +616,12 @@ export class SecureStore {
   async #get<T>(key: string, codec: Codec<T>): Promise<T | undefined> {
     const bytes = await this.#backend.get(key);
     if (bytes === undefined) return undefined;
+    if (codec.owns !== undefined && !codec.owns(bytes)) {
+      this.#options.logger.debug("The secure store entry belongs to another Identity Center", {
+        key,
+      });
+      return undefined;
+    }
     const value = codec.parse(bytes);
     if (value === undefined) {
       this.#options.logger.warn(`Ignoring a damaged entry in the secure store`, { key });
@@ -552,8 +636,16 @@ export class SecureStore {
     return this.#locked(() => this.#backend.set(key, codec.encode(value)));
   }
 
-  #delete(key: string): Promise<boolean> {
-    return this.#locked(() => this.#backend.delete(key));
+  #delete<T>(key: string, codec?: Codec<T>): Promise<boolean> {
+    return this.#locked(async () => {
+      // An entry the codec refuses (another Identity Center's) is not this caller's to delete;
+      // a damaged one is.
+      if (codec?.owns !== undefined) {
+        const bytes = await this.#backend.get(key);
+        if (bytes !== undefined && !codec.owns(bytes)) return false;
+      }
+      return await this.#backend.delete(key);
+    });
   }
 
   #update<T>(

@@ -1,5 +1,5 @@
 /**
- * Time left until an expiry, as the reference prints it (reference §9.4): `5h5m`, `45m`,
+ * Time left until an expiry, as the reference prints it: `5h5m`, `45m`,
  * `< 1m` or `Expired`; the padded form (`list`, ECS tables, the list header) is right-aligned to
  * 7 characters with a space between hours and minutes (` 5h  5m`, `    45m`, `   < 1m`).
  *
@@ -13,6 +13,7 @@ const MINUTE_MS = 60_000;
  *
  * @example
  * ```ts
+ * const now = Date.UTC(2026, 0, 1);
  * timeRemain(now + 5 * 3_600_000 + 5 * 60_000, now, false); // "5h5m"
  * timeRemain(now + 5 * 3_600_000 + 5 * 60_000, now, true); // " 5h  5m"
  * timeRemain(now + 30_000, now, true); // "   < 1m"

@@ -1,7 +1,7 @@
 /**
- * Pure formatting behind the URL actions (reference §7.2, §7.3): Firefox / Granted container
- * URLs with their deterministic colour and icon pick, the `UrlExecCommand` argument vector, and
- * the OSC 52 clipboard escape.
+ * Pure formatting behind the URL actions (`UrlAction` in docs/config.md): Firefox / Granted
+ * container URLs with their deterministic colour and icon pick, the `UrlExecCommand` argument
+ * vector, and the OSC 52 clipboard escape.
  *
  * @module
  */

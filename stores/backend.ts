@@ -98,21 +98,50 @@ export interface PasswordSource {
   password(options: { create: boolean; location: string }): Promise<string>;
 }
 
-/** Base of store errors; `hints` says what to do, like lib's AwsSsoError. */
-export class StoreError extends Error {
+/**
+ * What every error aws-sso raises on purpose carries: a message for the user as is, and hints
+ * (what to do about it). Both roots implement it: `AwsSsoError` (lib/errors.ts) and `StoreError`
+ * below; it is declared here because stores/ can import nothing outside stores/, while lib/ may
+ * import types from this file. cli/report.ts recognises the two roots by class.
+ */
+export interface HintedError extends Error {
+  /** What the user can do about it, one sentence each ("run \"aws-sso login\""). */
+  readonly hints: string[];
+}
+
+/** Options accepted by every hinted error (`AwsSsoError`, `StoreError`). */
+export interface HintedErrorOptions {
+  /** What the user can do about it, one sentence each. */
+  hints?: string[];
+  /** The underlying error, shown only at `--level debug`. */
+  cause?: unknown;
+}
+
+/** Base of store errors; the stores' counterpart of lib's AwsSsoError. */
+export class StoreError extends Error implements HintedError {
   /** What the user can do about it. */
   readonly hints: string[];
 
   /** Creates the error. */
-  constructor(message: string, options: { hints?: string[]; cause?: unknown } = {}) {
+  constructor(message: string, options: HintedErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.hints = options.hints ?? [];
   }
 }
 
-/** A key that must exist does not. */
-export class ItemNotFoundError extends StoreError {}
+/**
+ * An OS error's reason without the path Deno appends to it (the store's message names the
+ * file once, itself). lib/atomic_file.ts `ioReason` is lib's twin: lib/ cannot import it.
+ *
+ * @example
+ * ```ts
+ * osReason(new Error("Permission denied (os error 13): open '/x/a.json'")); // "Permission denied (os error 13)"
+ * ```
+ */
+export function osReason(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).replace(/: [a-z]+ '[^]*$/, "");
+}
 
 /** The backend cannot be used on this machine (program missing, no D-Bus, locked keyring...). */
 export class BackendUnavailableError extends StoreError {}

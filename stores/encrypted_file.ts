@@ -26,6 +26,7 @@
 import {
   DecryptionError,
   type FileIo,
+  osReason,
   type PasswordSource,
   type SecretBackend,
   StoreError,
@@ -372,11 +373,6 @@ export class EncryptedFileBackend implements SecretBackend {
     }
     return plain;
   }
-}
-
-/** An OS error's reason without the path Deno appends to it. */
-function osReason(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).replace(/: [a-z]+ '[^]*$/, "");
 }
 
 function headerOf(envelope: Envelope): Header {

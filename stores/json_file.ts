@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { type FileIo, type SecretBackend, StoreError } from "./backend.ts";
+import { type FileIo, osReason, type SecretBackend, StoreError } from "./backend.ts";
 import { fromBase64, fromUtf8, fromUtf8Strict, toBase64, utf8 } from "./_encoding.ts";
 
 /** Marker object holding bytes that are not UTF-8 text: `{"$base64": "..."}`. */
@@ -217,9 +217,4 @@ export class JsonFileBackend implements SecretBackend {
   async #write(doc: Json): Promise<void> {
     await this.#io.writeFileAtomic(this.#path, utf8(`${JSON.stringify(doc, null, 2)}\n`), 0o600);
   }
-}
-
-/** An OS error's reason without the path Deno appends to it. */
-function osReason(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).replace(/: [a-z]+ '[^]*$/, "");
 }

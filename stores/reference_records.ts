@@ -1,6 +1,6 @@
 /**
  * Reads, and only reads, the secure-store record the AWS SSO CLI (the Go tool) keeps through
- * 99designs/keyring (reference §5.4): one item, key `aws-sso-cli-records`. Nothing here writes,
+ * 99designs/keyring: one item, key `aws-sso-cli-records`. Nothing here writes,
  * moves or deletes anything; decoding is lib/reference_session's job.
  *
  * Where each store kind keeps it:

@@ -147,3 +147,35 @@ Deno.test("every helper program starts from childEnv() with clearEnv, except exe
     }
   }
 });
+
+Deno.test("error messages are read with errorMessage(e), never by casting to Error", async () => {
+  // A cast prints "undefined" for a thrown non-Error; lib/errors.ts errorMessage() is the one
+  // rule (stores/ cannot import lib/: it has no cast either).
+  const tests = [...await sourceFiles("tests"), ...await sourceFiles("bench")];
+  for (const file of [...layers.lib, ...layers.stores, ...layers.cli, ...tests]) {
+    // errorMessage() itself, and osReason(), its twin in stores/ (which cannot import lib/).
+    if (file === "lib/errors.ts" || file === "stores/backend.ts") continue;
+    const text = await Deno.readTextFile(root + file);
+    const line = text.split("\n").find((l) =>
+      /as Error\)\.message|(\w+) instanceof Error \? \1\.message : String\(/.test(l)
+    );
+    assert.equal(line, undefined, `${file}: ${line}`);
+  }
+});
+
+Deno.test("one error interface: both error roots implement HintedError", async () => {
+  const errors = await Deno.readTextFile(`${root}lib/errors.ts`);
+  const backend = await Deno.readTextFile(`${root}stores/backend.ts`);
+  assert.match(errors, /class AwsSsoError extends Error implements HintedError/);
+  assert.match(backend, /class StoreError extends Error implements HintedError/);
+  // Every other public error class derives from one of the two roots. A folder's `_private.ts`
+  // files may keep internal signals (lib/go_template/'s ParseFailure, GoCallError) that never
+  // leave the folder: its mod.ts wraps them in a TemplateError.
+  for (const file of [...layers.cli, ...layers.lib, ...layers.stores]) {
+    if (file.split("/").at(-1)!.startsWith("_")) continue;
+    const text = await Deno.readTextFile(root + file);
+    for (const m of text.matchAll(/^export class (\w+) extends Error\b/gm)) {
+      assert.ok(["AwsSsoError", "StoreError"].includes(m[1]!), `${file}: ${m[1]} is a third root`);
+    }
+  }
+});

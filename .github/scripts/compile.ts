@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { isAbsolute, join } from "node:path";
 import { parseArgs } from "node:util";
 import { COMMANDS } from "../../cli/command_registry.ts";
+import { LAZY_BACKEND_MODULES } from "../../stores/build_backend.ts";
 import { type BuildInfo, buildInfoForCheckout, REPO_ROOT, writeBuildInfo } from "./stamp.ts";
 
 /**
@@ -51,8 +52,8 @@ export const BINARY_PERMISSIONS: readonly string[] = [
 export const INCLUDES: readonly string[] = [
   "cli/app.ts",
   "stores/command_runner.ts",
-  "stores/secret_service.ts",
-  "stores/macos_keychain.ts",
+  // The backends stores/build_backend.ts loads on demand.
+  ...LAZY_BACKEND_MODULES.map((m) => `stores/${m.replace(/^\.\//, "")}`),
   // The command modules cli/program.ts loads on demand (cli/command_registry.ts).
   ...new Set(COMMANDS.map((c) => `cli/${c.module.replace(/^\.\//, "")}`)),
 ];

@@ -1,6 +1,6 @@
 /**
  * `aws-sso cache`: rediscover the accounts and roles from AWS now, whatever the cache's age
- * (reference §1.5 cache), and print what changed.
+ * , and print what changed.
  *
  * @module
  */
@@ -20,7 +20,7 @@ function threadsOption(value: string): number {
 }
 
 /**
- * Extension point for `AutoConfigCheck` (reference §1.5 cache): after a refresh that added or
+ * Extension point for `AutoConfigCheck`: after a refresh that added or
  * deleted roles, bring the ~/.aws/config block of this instance up to date. The `setup profiles`
  * work plugs in here.
  */
@@ -46,6 +46,35 @@ export function formatCacheDiff(result: Pick<RefreshResult, "added" | "deleted">
   ].join("\n") + "\n";
 }
 
+/** What `cache` was asked for on the command line. */
+export interface CacheInput {
+  /** `--threads`: parallel AWS calls (default: adaptive, or Threads). */
+  threads?: number;
+  /** False for `--no-config-check`: skip AutoConfigCheck after the refresh. */
+  configCheck: boolean;
+  /** `--silent`: log the changes instead of printing them. */
+  silent?: boolean;
+}
+
+/** Rediscovers the roles now, prints what changed and runs AutoConfigCheck when asked to. */
+export async function runCache(input: CacheInput, services: Context): Promise<void> {
+  const { refreshRoles } = await import("../services/roles.ts");
+  const result = await refreshRoles(services, {
+    threads: input.threads,
+    pruneUnknownInstances: true,
+  });
+  const diff = formatCacheDiff(result);
+  if (input.silent) {
+    for (const line of diff.split("\n").filter((l) => l !== "")) services.logger.info(line);
+  } else {
+    services.output.out(diff);
+  }
+  const changed = result.added.length + result.deleted.length > 0;
+  if (changed && input.configCheck && result.loaded.settings.autoConfigCheck) {
+    await autoConfigCheck(services, result);
+  }
+}
+
 /** Builds the `cache` command. */
 export function cacheCommand(app: App): CommandUnknownOpts {
   return new Command("cache")
@@ -56,22 +85,5 @@ export function cacheCommand(app: App): CommandUnknownOpts {
       new Option("--threads <n>", "parallel AWS calls (default: adaptive, or Threads)")
         .argParser(threadsOption),
     )
-    .action(async (opts, cmd) => {
-      const ctx = app.context(cmd);
-      const { refreshRoles } = await import("../services/roles.ts");
-      const result = await refreshRoles(ctx, {
-        threads: opts.threads,
-        pruneUnknownInstances: true,
-      });
-      const diff = formatCacheDiff(result);
-      if (opts.silent) {
-        for (const line of diff.split("\n").filter((l) => l !== "")) ctx.logger.info(line);
-      } else {
-        ctx.output.out(diff);
-      }
-      const changed = result.added.length + result.deleted.length > 0;
-      if (changed && opts.configCheck && result.loaded.settings.autoConfigCheck) {
-        await autoConfigCheck(ctx, result);
-      }
-    });
+    .action(async (opts, cmd) => await runCache(opts, app.context(cmd)));
 }

@@ -1,8 +1,9 @@
 /**
- * `aws-sso console`: sign in to the AWS web console as a role (reference §1.5 console, §7;
- * SPEC §3.5). Role credentials are exchanged for a sign-in token at the federation endpoint
+ * `aws-sso console`: sign in to the AWS web console as a role. Role credentials are exchanged for a sign-in token at the federation endpoint
  * (`AWS_ENDPOINT_URL_SIGNIN`, default the SSO region's sign-in host) and the login URL goes
- * through the URL action; stdout stays empty.
+ * through the URL action; stdout stays empty. With `--portal` (or `ConsolePortal: true`) the URL
+ * is the access portal's shortcut link instead, and no credentials are fetched
+ * (cli/services/console_portal.ts).
  *
  * The role comes from, in order: `--prompt` (picker); `--profile`, `--arn`, `--account` +
  * `--role` (or their env vars); credentials in `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` /
@@ -15,6 +16,7 @@ import type { HttpDeps } from "../../lib/aws/json_client.ts";
 import type { SessionCredentials } from "../../lib/console_url.ts";
 import {
   AwsSsoError,
+  errorMessage,
   NotLoggedInError,
   ProfileNotFoundError,
   UsageError,
@@ -28,16 +30,17 @@ import {
 import { URL_ACTIONS } from "../../lib/settings/url_action.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
-import {
-  addAwsProfileOptions,
-  awsProfileConsole,
-  awsProfileRequest,
-} from "../services/aws_cli_profile.ts";
+import { addRoleOptions, type RoleSelection, roleSelection } from "../role_options.ts";
+import { addAwsProfileOptions } from "../services/aws_cli_profile.ts";
+import type { IdentityCenterRole } from "../services/console_portal.ts";
+import type { CredentialSource } from "../services/credential_source.ts";
 
 /** What `console` signs in with. */
 interface ConsoleSession {
-  /** The credentials to exchange for a sign-in token. */
-  credentials: SessionCredentials;
+  /** The credentials to exchange for a sign-in token (none with `--portal`). */
+  credentials?: SessionCredentials;
+  /** Who the access portal signs in as; undefined for a role it cannot open (`Via`, non-SSO). */
+  identityCenterRole?: IdentityCenterRole;
   /** Role chaining: the federation endpoint refuses `SessionDuration`. */
   chained: boolean;
   /** The cached role, when known (region, container name and colour, History). */
@@ -69,124 +72,169 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
 
+/** What a `console` run asked for. */
+export interface ConsoleInput {
+  /** The role (`-a/-A/-R/-p`, their environment variables, or `--aws-profile`). */
+  selection: RoleSelection;
+  /** `--prompt`: pick the role even when the environment names one. */
+  prompt: boolean;
+  /** `--duration` as given (minutes). */
+  duration?: string;
+  /** `--region` / `AWS_DEFAULT_REGION`. */
+  region?: string;
+  /** Where `region` came from (`cli`, `env`), for the message about a bad one. */
+  regionSource?: string;
+  /** `--destination`. */
+  destination?: string;
+  /** `--service`. */
+  service?: string;
+  /** `--auto-login`. */
+  autoLogin: boolean;
+  /** `--portal` (true) / `--no-portal` (false); undefined: `ConsolePortal`. */
+  portal?: boolean;
+}
+
+/** Signs in to the AWS console as the selected role and hands the URL to the URL action. */
+export async function runConsole(input: ConsoleInput, services: Context): Promise<void> {
+  const ctx = services;
+  const { credentialSource } = await import("../services/credential_source.ts");
+  const source = await credentialSource(ctx, input.selection);
+  const [settings, instance, consoleUrl] = await Promise.all([
+    source.settings(),
+    source.instance(),
+    import("../../lib/console_url.ts"),
+  ]);
+  const minutes = durationMinutes(input.duration, settings, consoleUrl.checkConsoleDuration);
+  const region = nonEmpty(input.region);
+  if (region !== undefined && !REGION.test(region)) {
+    const name = input.regionSource === "env" ? "AWS_DEFAULT_REGION" : "--region";
+    throw new UsageError(`invalid ${name} '${region}': expected a region like eu-west-1`);
+  }
+  // Check --destination / --service now, before any network call (the region comes later).
+  consoleUrl.consoleDestination({
+    ssoRegion: instance.ssoRegion,
+    region: settings.defaultRegion,
+    destination: input.destination,
+    service: input.service,
+  });
+
+  const { consolePortalEnabled, consolePortalUrl } = await import(
+    "../services/console_portal.ts"
+  );
+  const portal = consolePortalEnabled(input.portal, settings, instance);
+  if (portal && input.duration !== undefined) {
+    ctx.logger.warn("--duration is ignored with --portal: the permission set sets the length");
+  }
+
+  const session = await selectSession(ctx, source, input, portal);
+  if (portal) {
+    const url = consolePortalUrl(instance, session.identityCenterRole, session.fallbackName, {
+      region,
+      defaultRegion: nonEmpty(session.role?.DefaultRegion) ?? settings.defaultRegion,
+      destination: input.destination,
+      service: input.service,
+    });
+    await openUrl(ctx, settings, session, url);
+    return;
+  }
+  if (session.chained && input.duration !== undefined) {
+    ctx.logger.debug(
+      "role-chained credentials: AWS sets the console session length, --duration is not sent",
+    );
+  }
+  const destination = consoleUrl.consoleDestination({
+    ssoRegion: instance.ssoRegion,
+    region: region ?? nonEmpty(session.role?.DefaultRegion) ?? settings.defaultRegion,
+    destination: input.destination,
+    service: input.service,
+  });
+  const url = await signinUrl(ctx, instance, session, minutes, destination, await source.http());
+  await openUrl(ctx, settings, session, url);
+}
+
 /** Builds the `console` command. */
 export function consoleCommand(app: App): CommandUnknownOpts {
-  const consoleCmd = new Command("console")
-    .description("open the AWS web console as a role (prints nothing on stdout)")
-    .option(
-      "-d, --duration <minutes>",
-      "console session length, 15..720 minutes (default: ConsoleDuration, 60)",
-    )
-    .option("-P, --prompt", "pick the role interactively, even when the environment names one")
-    .addOption(
-      new Option("-r, --region <region>", "region to show (default: the role's DefaultRegion)")
-        .env("AWS_DEFAULT_REGION"),
-    )
-    .option(
-      "--destination <url|path>",
-      "console page to open: an https URL on the console host, or a path like /ec2/home",
-    )
-    .option("--service <name>", "open this service's console page, e.g. s3, ec2, lambda")
-    .option("--sts-refresh", "fetch new role credentials even when cached ones are valid")
-    .addOption(
-      new Option("-u, --url-action <action>", "what to do with the URL (default: UrlAction)")
-        .choices(URL_ACTIONS),
-    )
-    .addOption(new Option("-a, --arn <arn>", "role ARN").env("AWS_SSO_ROLE_ARN"))
-    .addOption(
-      new Option("-A, --account <id>", "account id (with --role)").env("AWS_SSO_ACCOUNT_ID"),
-    )
-    .addOption(
-      new Option("-R, --role <name>", "role name (with --account)").env("AWS_SSO_ROLE_NAME"),
-    )
-    .option("-p, --profile <name>", "role by profile name")
+  const consoleCmd = addRoleOptions(
+    new Command("console")
+      .description("open the AWS web console as a role (prints nothing on stdout)")
+      .option(
+        "-d, --duration <minutes>",
+        "console session length, 15..720 minutes (default: ConsoleDuration, 60)",
+      )
+      .option("-P, --prompt", "pick the role interactively, even when the environment names one")
+      .addOption(
+        new Option("-r, --region <region>", "region to show (default: the role's DefaultRegion)")
+          .env("AWS_DEFAULT_REGION"),
+      )
+      .option(
+        "--destination <url|path>",
+        "console page to open: an https URL on the console host, or a path like /ec2/home",
+      )
+      .option("--service <name>", "open this service's console page, e.g. s3, ec2, lambda")
+      .option("--sts-refresh", "fetch new role credentials even when cached ones are valid")
+      .addOption(
+        new Option("-u, --url-action <action>", "what to do with the URL (default: UrlAction)")
+          .choices(URL_ACTIONS),
+      ),
+    { env: true },
+  )
     .option("--auto-login", "log in to AWS SSO in the browser when the session has expired")
+    .option(
+      "--portal",
+      "open the access portal's shortcut link: no credentials, multi-session (default: ConsolePortal)",
+    )
+    .option("--no-portal", "sign in with the role's credentials even when ConsolePortal is true")
     .action(async (opts, cmd) => {
       const ctx = app.context(cmd);
-      const awsProfile = awsProfileRequest(cmd);
-      const viaAwsProfile = awsProfile === undefined
-        ? undefined
-        : await awsProfileConsole(ctx, awsProfile);
-      const [settings, instance, consoleUrl] = await Promise.all([
-        viaAwsProfile?.settings ?? ctx.settings(),
-        viaAwsProfile?.instance ?? ctx.instance(),
-        import("../../lib/console_url.ts"),
-      ]);
-      const minutes = durationMinutes(opts.duration, settings, consoleUrl.checkConsoleDuration);
-      const region = nonEmpty(opts.region);
-      if (region !== undefined && !REGION.test(region)) {
-        const source = cmd.getOptionValueSource("region") === "env"
-          ? "AWS_DEFAULT_REGION"
-          : "--region";
-        throw new UsageError(`invalid ${source} '${region}': expected a region like eu-west-1`);
-      }
-      // Check --destination / --service now, before any network call (the region comes later).
-      consoleUrl.consoleDestination({
-        ssoRegion: instance.ssoRegion,
-        region: settings.defaultRegion,
+      await runConsole({
+        selection: roleSelection(cmd),
+        prompt: opts.prompt === true,
+        duration: opts.duration,
+        region: opts.region,
+        regionSource: cmd.getOptionValueSource("region"),
         destination: opts.destination,
         service: opts.service,
-      });
-
-      const interactive = opts.autoLogin === true;
-      const session = viaAwsProfile !== undefined
-        ? await viaAwsProfile.session()
-        : await selectSession(ctx, {
-          prompt: opts.prompt === true,
-          profile: nonEmpty(opts.profile),
-          arn: nonEmpty(opts.arn),
-          account: nonEmpty(opts.account),
-          role: nonEmpty(opts.role),
-          interactive,
-        });
-      if (session.chained && opts.duration !== undefined) {
-        ctx.logger.debug(
-          "role-chained credentials: AWS sets the console session length, --duration is not sent",
-        );
-      }
-      const destination = consoleUrl.consoleDestination({
-        ssoRegion: instance.ssoRegion,
-        region: region ?? nonEmpty(session.role?.DefaultRegion) ?? settings.defaultRegion,
-        destination: opts.destination,
-        service: opts.service,
-      });
-      const url = await signinUrl(
-        ctx,
-        instance,
-        session,
-        minutes,
-        destination,
-        viaAwsProfile?.http,
-      );
-      await openUrl(ctx, settings, session, url);
+        autoLogin: opts.autoLogin === true,
+        portal: opts.portal,
+      }, ctx);
     });
   return addAwsProfileOptions(consoleCmd);
 }
 
-/** The selection inputs. */
-interface Selection {
-  prompt: boolean;
-  profile?: string;
-  arn?: string;
-  account?: string;
-  role?: string;
-  interactive: boolean;
-}
-
-async function selectSession(ctx: Context, sel: Selection): Promise<ConsoleSession> {
-  const { selectRole } = await import("../services/creds.ts");
-  if (sel.prompt) {
-    return await roleSession(ctx, await selectRole(ctx, {}, { allowPicker: true }), sel);
+/**
+ * The session to sign in with: the AWS CLI profile's role; else, in order, `--prompt` (picker),
+ * the role flags (or their environment variables), credentials in `AWS_ACCESS_KEY_ID` /
+ * `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, `AWS_PROFILE`, the picker.
+ */
+async function selectSession(
+  ctx: Context,
+  source: CredentialSource,
+  input: ConsoleInput,
+  portal: boolean,
+): Promise<ConsoleSession> {
+  const sel = { interactive: input.autoLogin, portal };
+  if (input.selection.awsProfile !== undefined) {
+    return await roleSession(ctx, source, await source.role({ allowPicker: false }), sel);
   }
-  const named = sel.profile ?? sel.arn ?? sel.account ?? sel.role;
-  if (named !== undefined) {
-    if (sel.profile !== undefined) {
+  if (input.prompt) {
+    return await roleSession(ctx, source, await pickedRole(ctx), sel);
+  }
+  const { args } = input.selection;
+  const named = {
+    profile: nonEmpty(args.profile),
+    arn: nonEmpty(args.arn),
+    account: nonEmpty(args.account),
+    role: nonEmpty(args.role),
+  };
+  if (Object.values(named).some((v) => v !== undefined)) {
+    if (named.profile !== undefined) {
       // Profile names live in the cache: bring an out-of-date one up to date first.
       const { roleCache } = await import("../services/roles.ts");
       await roleCache(ctx, { refreshIfExpired: true });
     }
-    const args = { profile: sel.profile, arn: sel.arn, account: sel.account, role: sel.role };
-    return await roleSession(ctx, await selectRole(ctx, args, { allowPicker: false }), sel);
+    const { selectRole } = await import("../services/creds.ts");
+    const role = await selectRole(ctx, named, { allowPicker: false });
+    return await roleSession(ctx, source, role, sel);
   }
   const env = ctx.env;
   const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID);
@@ -208,19 +256,37 @@ async function selectSession(ctx: Context, sel: Selection): Promise<ConsoleSessi
         ],
       });
     }
-    return await roleSession(ctx, role, sel);
+    return await roleSession(ctx, source, role, sel);
   }
-  return await roleSession(ctx, await selectRole(ctx, {}, { allowPicker: true }), sel);
+  return await roleSession(ctx, source, await pickedRole(ctx), sel);
 }
 
-/** A role from the cache: its credentials (cached or fetched), History recorded. */
-async function roleSession(ctx: Context, role: RoleFlat, sel: Selection): Promise<ConsoleSession> {
-  const [{ roleCredentials }, { recordRoleUse }] = await Promise.all([
-    import("../services/creds.ts"),
-    import("../services/roles.ts"),
-  ]);
-  await recordRoleUse(ctx, role.Arn);
-  const creds = await roleCredentials(ctx, role, {
+async function pickedRole(ctx: Context): Promise<RoleFlat> {
+  const { selectRole } = await import("../services/creds.ts");
+  return await selectRole(ctx, {}, { allowPicker: true });
+}
+
+/**
+ * A role's session: its credentials (cached or fetched), History recorded. With `--portal` no
+ * credentials: only who the portal signs in as (none for a `Via` role, which it refuses).
+ */
+async function roleSession(
+  ctx: Context,
+  source: CredentialSource,
+  role: RoleFlat,
+  sel: { interactive: boolean; portal: boolean },
+): Promise<ConsoleSession> {
+  const fallbackName = `${role.AccountIdPad}:${role.RoleName}`;
+  const identityCenterRole = role.Via === ""
+    ? { accountId: role.AccountIdPad, roleName: role.RoleName }
+    : undefined;
+  if (sel.portal) {
+    // A Via role is refused by consolePortalUrl: nothing to record then.
+    if (identityCenterRole !== undefined) await source.recordUse(role);
+    return { chained: role.Via !== "", role, fallbackName, identityCenterRole };
+  }
+  await source.recordUse(role);
+  const creds = await source.credentials(role, {
     forceRefresh: ctx.globals.stsRefresh,
     interactive: sel.interactive,
   });
@@ -232,7 +298,8 @@ async function roleSession(ctx: Context, role: RoleFlat, sel: Selection): Promis
     },
     chained: creds.roleChaining,
     role,
-    fallbackName: `${role.AccountIdPad}:${role.RoleName}`,
+    fallbackName,
+    identityCenterRole,
   };
 }
 
@@ -266,7 +333,16 @@ async function envSession(ctx: Context, credentials: SessionCredentials): Promis
   const chained = caller.permissionSet === undefined && (role === undefined || role.Via !== "");
   if (role !== undefined) await recordRoleUse(ctx, role.Arn);
   else ctx.logger.debug("the role is not in the cache", { account: caller.accountId, roleName });
-  return { credentials, chained, role, fallbackName: `${caller.accountId}:${roleName}` };
+  const identityCenterRole = caller.permissionSet === undefined
+    ? undefined
+    : { accountId: caller.accountId, roleName: caller.permissionSet };
+  return {
+    credentials,
+    chained,
+    role,
+    fallbackName: `${caller.accountId}:${roleName}`,
+    identityCenterRole,
+  };
 }
 
 /** The caller ARN of `credentials` (sts:GetCallerIdentity in the SSO region). */
@@ -286,14 +362,17 @@ async function signinUrl(
   session: ConsoleSession,
   minutes: number,
   destination: string,
-  httpDeps?: HttpDeps,
+  httpDeps: HttpDeps,
 ): Promise<string> {
+  if (session.credentials === undefined) {
+    throw new AwsSsoError("no role credentials to sign in with");
+  }
   const [{ endpointFor }, { federationUrl, loginUrl }, { getSigninToken }, http] = await Promise
     .all([
       import("../../lib/aws/endpoints.ts"),
       import("../../lib/console_url.ts"),
       import("../../lib/aws/federation_client.ts"),
-      httpDeps ?? ctx.http(),
+      httpDeps,
     ]);
   const federation = federationUrl(
     endpointFor("signin", instance.ssoRegion, ctx.endpointOptions()),
@@ -345,7 +424,7 @@ async function openUrl(
     opened = await opener.open(url);
   } catch (e) {
     if (e instanceof AwsSsoError) throw e;
-    throw new AwsSsoError(`unable to open the console URL: ${(e as Error).message}`, { cause: e });
+    throw new AwsSsoError(`unable to open the console URL: ${errorMessage(e)}`, { cause: e });
   }
   if (opened?.fetched === undefined) return;
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,5 +1,5 @@
 /**
- * `aws-sso credentials` (reference §1.5 credentials, §6.5): role credentials as
+ * `aws-sso credentials`: role credentials as
  * `~/.aws/credentials` INI sections, on stdout or into `--file` (mode 0600; replaced atomically,
  * through a symlink to its target as for `~/.aws/config`, or appended to with `--append`).
  *
@@ -12,7 +12,7 @@
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import { writeTarget, writeTextFileAtomic } from "../../lib/atomic_file.ts";
 import { formatCredentialsIni } from "../../lib/creds/credentials_ini.ts";
-import { AwsSsoError, ProfileNotFoundError, UsageError } from "../../lib/errors.ts";
+import { AwsSsoError, errorMessage, ProfileNotFoundError, UsageError } from "../../lib/errors.ts";
 import { expandHome } from "../../lib/paths.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
@@ -37,6 +37,71 @@ async function appendPrivate(ctx: Context, path: string, text: string): Promise<
   }
 }
 
+/** What a `credentials` run asked for. */
+export interface CredentialsInput {
+  /** `--profile` values (each may name several: `a,b`). */
+  profiles: string[];
+  /** `--file` / `AWS_SHARED_CREDENTIALS_FILE` ("" names no file). */
+  file?: string;
+  /** `--append`. */
+  append: boolean;
+}
+
+/** Prints the profiles' credentials as INI sections, or writes them to `file`. */
+export async function runCredentials(input: CredentialsInput, services: Context): Promise<void> {
+  const ctx = services;
+  // An empty AWS_SHARED_CREDENTIALS_FILE names no file.
+  const file = input.file === "" ? undefined : input.file;
+  if (input.append && file === undefined) {
+    throw new UsageError("--append needs --file");
+  }
+  const profiles = input.profiles.flatMap((p) => p.split(",")).filter((p) => p !== "");
+  if (profiles.length === 0) throw new UsageError("no credentials to write: give --profile");
+  const [{ roleCache }, { roleCredentials }] = await Promise.all([
+    import("../services/roles.ts"),
+    import("../services/creds.ts"),
+  ]);
+  const { roles } = await roleCache(ctx, { refreshIfExpired: false });
+  const selected = profiles.map((profile) => {
+    const role = roles.byProfile(profile);
+    if (role === undefined) {
+      throw new ProfileNotFoundError(`unable to locate role with Profile: ${profile}`, {
+        hints: ['run "aws-sso list" to see the profile names, "aws-sso cache" if it is new'],
+      });
+    }
+    return { profile, role };
+  });
+  const entries = [];
+  for (const { profile, role } of selected) {
+    const creds = await roleCredentials(ctx, role);
+    entries.push({
+      profile,
+      accessKeyId: creds.accessKeyId,
+      secretAccessKey: creds.secretAccessKey,
+      sessionToken: creds.sessionToken,
+      expiration: creds.expiration,
+      tzOffsetMinutes: localOffsetMinutes(creds.expiration),
+    });
+  }
+  const text = formatCredentialsIni(entries);
+  if (file === undefined) {
+    ctx.output.out(text);
+    return;
+  }
+  const path = expandHome(file, ctx.paths.home);
+  try {
+    if (input.append) await appendPrivate(ctx, path, text);
+    else await writeTextFileAtomic(await writeTarget(path), text, 0o600);
+  } catch (e) {
+    throw new AwsSsoError(`cannot write ${ctx.display(path)}: ${errorMessage(e)}`, {
+      cause: e,
+    });
+  }
+  ctx.logger.info(
+    `Wrote credentials for ${profiles.length} profile(s) to ${ctx.display(path)}`,
+  );
+}
+
 /** Builds the `credentials` command. */
 export function credentialsCommand(app: App): CommandUnknownOpts {
   return new Command("credentials")
@@ -53,55 +118,9 @@ export function credentialsCommand(app: App): CommandUnknownOpts {
     .option("-a, --append", "append to --file instead of replacing it")
     .action(async (opts, cmd) => {
       const ctx = app.context(cmd);
-      // An empty AWS_SHARED_CREDENTIALS_FILE names no file.
-      if (opts.file === "") opts.file = undefined;
-      if (opts.append === true && opts.file === undefined) {
-        throw new UsageError("--append needs --file");
-      }
-      const profiles = opts.profile.flatMap((p) => p.split(",")).filter((p) => p !== "");
-      if (profiles.length === 0) throw new UsageError("no credentials to write: give --profile");
-      const [{ roleCache }, { roleCredentials }] = await Promise.all([
-        import("../services/roles.ts"),
-        import("../services/creds.ts"),
-      ]);
-      const { roles } = await roleCache(ctx, { refreshIfExpired: false });
-      const selected = profiles.map((profile) => {
-        const role = roles.byProfile(profile);
-        if (role === undefined) {
-          throw new ProfileNotFoundError(`unable to locate role with Profile: ${profile}`, {
-            hints: ['run "aws-sso list" to see the profile names, "aws-sso cache" if it is new'],
-          });
-        }
-        return { profile, role };
-      });
-      const entries = [];
-      for (const { profile, role } of selected) {
-        const creds = await roleCredentials(ctx, role);
-        entries.push({
-          profile,
-          accessKeyId: creds.accessKeyId,
-          secretAccessKey: creds.secretAccessKey,
-          sessionToken: creds.sessionToken,
-          expiration: creds.expiration,
-          tzOffsetMinutes: localOffsetMinutes(creds.expiration),
-        });
-      }
-      const text = formatCredentialsIni(entries);
-      if (opts.file === undefined) {
-        ctx.output.out(text);
-        return;
-      }
-      const path = expandHome(opts.file, ctx.paths.home);
-      try {
-        if (opts.append === true) await appendPrivate(ctx, path, text);
-        else await writeTextFileAtomic(await writeTarget(path), text, 0o600);
-      } catch (e) {
-        throw new AwsSsoError(`cannot write ${ctx.display(path)}: ${(e as Error).message}`, {
-          cause: e,
-        });
-      }
-      ctx.logger.info(
-        `Wrote credentials for ${profiles.length} profile(s) to ${ctx.display(path)}`,
+      await runCredentials(
+        { profiles: opts.profile, file: opts.file, append: opts.append === true },
+        ctx,
       );
     });
 }

@@ -1,5 +1,5 @@
 /**
- * `aws-sso doctor` (SPEC §3.7): checks the setup and says what to do about each problem — one
+ * `aws-sso doctor`: checks the setup and says what to do about each problem — one
  * line per check (config, secure store, SSO token, clock skew, `~/.aws/config` profiles, shell
  * completion), each `ok`, `warn` or `FAIL`, with a hint under the ones that are not ok. Exits 1
  * when a check fails. It never logs in, refreshes a token or changes a file; the only network
@@ -14,7 +14,8 @@ import {
   extractManagedBlock,
   MissingEndMarkerError,
 } from "../../lib/aws_config/managed_block.ts";
-import { UsageError } from "../../lib/errors.ts";
+import { errorMessage, UsageError } from "../../lib/errors.ts";
+import { knownError } from "../report.ts";
 import { formatRfc3339 } from "../../lib/time_format.ts";
 import { timeRemain } from "../../lib/time_remain.ts";
 import type { SecureStore } from "../../lib/secure_store.ts";
@@ -43,15 +44,12 @@ export const SKEW_FAIL_MS = 5 * 60_000;
 export const SKEW_WARN_MS = 60_000;
 
 function message(e: unknown): string {
-  return e instanceof Error ? e.message.split("\n")[0] ?? e.message : String(e);
+  const text = errorMessage(e);
+  return text.split("\n")[0] ?? text;
 }
 
 function hintOf(e: unknown): string | undefined {
-  if (e instanceof Error && "hints" in e && Array.isArray(e.hints)) {
-    const first = e.hints[0];
-    return typeof first === "string" ? first : undefined;
-  }
-  return undefined;
+  return knownError(e)?.hints[0];
 }
 
 async function checkConfig(ctx: Context): Promise<CheckResult> {
@@ -116,7 +114,7 @@ async function checkStoreAndToken(ctx: Context): Promise<CheckResult[]> {
   try {
     store = await secureStore(ctx);
     kind = store.kind;
-    token = await store.getToken(instance.name);
+    token = await store.getToken(instance);
   } catch (e) {
     return [
       {
@@ -434,18 +432,24 @@ export function formatReport(
   return out;
 }
 
+/** Runs the checks and prints the report; returns the exit code (1 when a check failed). */
+export async function runDoctor(services: Context): Promise<number> {
+  const results = await runChecks(services);
+  const colors = { ok: "green", warn: "yellow", fail: "red", skip: "dim" } as const;
+  const output = services.output;
+  const paint = output.stdoutIsTerminal
+    ? (s: CheckState, t: string) => output.style(colors[s], t)
+    : undefined;
+  output.out(formatReport(results, paint));
+  return results.some((r) => r.state === "fail") ? 1 : 0;
+}
+
 /** Builds `doctor`. */
 export function doctorCommand(app: App): CommandUnknownOpts {
   return new Command("doctor")
     .description("check the setup (config, store, login, clock, profiles, completion) and explain")
     .action(async (_opts, cmd) => {
-      const ctx = app.context(cmd);
-      const results = await runChecks(ctx);
-      const colors = { ok: "green", warn: "yellow", fail: "red", skip: "dim" } as const;
-      const paint = ctx.output.stdoutIsTerminal
-        ? (s: CheckState, t: string) => ctx.output.style(colors[s], t)
-        : undefined;
-      ctx.output.out(formatReport(results, paint));
-      if (results.some((r) => r.state === "fail")) app.setExitCode(1);
+      const code = await runDoctor(app.context(cmd));
+      if (code !== 0) app.setExitCode(code);
     }) as unknown as CommandUnknownOpts;
 }

@@ -1,5 +1,5 @@
 /**
- * `aws-sso ecs` (reference §12): the ECS container-credentials server (`server`, `docker
+ * `aws-sso ecs` (docs/design.md §2.5): the ECS container-credentials server (`server`, `docker
  * start|stop`) and its clients (`load`, `unload`, `list`, `profile`).
  *
  * Clients find the server through `--server host:port` / `AWS_SSO_ECS_SERVER` (default
@@ -10,14 +10,14 @@
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import type { EcsProfileInfo } from "../../lib/ecs/handler.ts";
-import { AwsSsoError } from "../../lib/errors.ts";
+import { AwsSsoError, errorMessage } from "../../lib/errors.ts";
 import { timeRemain } from "../../lib/time_remain.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
+import { addRoleOptions, type RoleSelection, roleSelection } from "../role_options.ts";
 import { formatTable } from "../table.ts";
 import { ecsDockerCommand } from "./ecs_docker.ts";
 import { ecsServerCommand } from "./ecs_server.ts";
-import { roleArgsFrom } from "./exec.ts";
 
 function serverOption() {
   return new Option("--server <host:port>", "the ECS server (default: localhost:4144)").env(
@@ -25,15 +25,18 @@ function serverOption() {
   );
 }
 
+/** Where the `ecs` clients find the server. */
+export interface EcsServerInput {
+  /** `--server` / `AWS_SSO_ECS_SERVER` (default localhost:4144). */
+  server?: string;
+  /** Where `server` came from (`cli`, `env`), for the message about a bad address. */
+  serverSource?: string;
+}
+
 /** A client; `admin` (load, unload) adds the admin credential the server wants for changes. */
-async function client(
-  ctx: Context,
-  cmd: CommandUnknownOpts,
-  server: string | undefined,
-  admin = false,
-) {
+async function client(ctx: Context, input: EcsServerInput, admin = false) {
   const { ecsClient } = await import("../services/ecs.ts");
-  return await ecsClient(ctx, server, cmd.getOptionValueSource("server"), { admin });
+  return await ecsClient(ctx, input.server, input.serverSource, { admin });
 }
 
 function profileTable(ctx: Context, rows: EcsProfileInfo[]): string {
@@ -48,47 +51,75 @@ function profileTable(ctx: Context, rows: EcsProfileInfo[]): string {
   );
 }
 
+function serverInput(opts: { server?: string }, cmd: CommandUnknownOpts): EcsServerInput {
+  return { server: opts.server, serverSource: cmd.getOptionValueSource("server") };
+}
+
+/** What an `ecs load` run asked for. */
+export interface EcsLoadInput extends EcsServerInput {
+  /** The role (`-a/-A/-R/-p` or their environment variables; else the picker). */
+  selection: RoleSelection;
+  /** `--slotted`: the slot named after the profile instead of the default slot. */
+  slotted: boolean;
+}
+
+/** Loads a role's credentials into the ECS server. */
+export async function runEcsLoad(input: EcsLoadInput, services: Context): Promise<void> {
+  const ctx = services;
+  const ecs = await client(ctx, input, true);
+  const { credentialSource } = await import("../services/credential_source.ts");
+  const source = await credentialSource(ctx, input.selection);
+  const role = await source.role({ allowPicker: true });
+  const creds = await source.credentials(role);
+  const profile = role.ProfileName !== ""
+    ? role.ProfileName
+    : `${role.AccountIdPad}:${role.RoleName}`;
+  await ecs.load(profile, creds, { slotted: input.slotted });
+  try {
+    await source.recordUse(role);
+  } catch (e) {
+    ctx.logger.warn(`Unable to record the role in History: ${errorMessage(e)}`);
+  }
+  ctx.logger.info(
+    input.slotted
+      ? `Loaded ${profile} into the ECS server (slot /slot/${encodeURIComponent(profile)})`
+      : `Loaded ${profile} into the ECS server's default slot`,
+  );
+}
+
 function loadCommand(app: App): CommandUnknownOpts {
-  return new Command("load")
-    .description("load a role's credentials into the ECS server (default slot, or --slotted)")
-    .addOption(serverOption())
-    .addOption(
-      new Option("-a, --arn <arn>", "role ARN (or <account>:<RoleName>)").env("AWS_SSO_ROLE_ARN"),
-    )
-    .addOption(
-      new Option("-A, --account <id>", "account id (with --role)").env("AWS_SSO_ACCOUNT_ID"),
-    )
-    .addOption(
-      new Option("-R, --role <name>", "role name (with --account)").env("AWS_SSO_ROLE_NAME"),
-    )
-    .option("-p, --profile <name>", "profile name of the role")
+  return addRoleOptions(
+    new Command("load")
+      .description("load a role's credentials into the ECS server (default slot, or --slotted)")
+      .addOption(serverOption()),
+    { env: true },
+  )
     .option("-s, --slotted", "load into the slot named after the profile, not the default slot")
     .option("--sts-refresh", "fetch new role credentials even when cached ones are valid")
     .action(async (opts, cmd) => {
       const ctx = app.context(cmd);
-      const ecs = await client(ctx, cmd, opts.server, true);
-      const [{ selectRole, roleCredentials }, { recordRoleUse }] = await Promise.all([
-        import("../services/creds.ts"),
-        import("../services/roles.ts"),
-      ]);
-      const role = await selectRole(ctx, roleArgsFrom(cmd, opts), { allowPicker: true });
-      const creds = await roleCredentials(ctx, role);
-      const profile = role.ProfileName !== ""
-        ? role.ProfileName
-        : `${role.AccountIdPad}:${role.RoleName}`;
-      const slotted = opts.slotted === true;
-      await ecs.load(profile, creds, { slotted });
-      try {
-        await recordRoleUse(ctx, role.Arn);
-      } catch (e) {
-        ctx.logger.warn(`Unable to record the role in History: ${(e as Error).message}`);
-      }
-      ctx.logger.info(
-        slotted
-          ? `Loaded ${profile} into the ECS server (slot /slot/${encodeURIComponent(profile)})`
-          : `Loaded ${profile} into the ECS server's default slot`,
-      );
+      await runEcsLoad({
+        ...serverInput(opts, cmd),
+        selection: roleSelection(cmd),
+        slotted: opts.slotted === true,
+      }, ctx);
     });
+}
+
+/** What an `ecs unload` run asked for. */
+export interface EcsUnloadInput extends EcsServerInput {
+  /** `--profile`: empty this profile's slot instead of the default slot. */
+  profile?: string;
+}
+
+/** Removes credentials from the ECS server. */
+export async function runEcsUnload(input: EcsUnloadInput, services: Context): Promise<void> {
+  const ecs = await client(services, input, true);
+  const profile = input.profile === undefined || input.profile === "" ? undefined : input.profile;
+  await ecs.unload(profile);
+  services.logger.info(
+    profile === undefined ? "Emptied the default slot" : `Emptied the slot of ${profile}`,
+  );
 }
 
 function unloadCommand(app: App): CommandUnknownOpts {
@@ -98,13 +129,19 @@ function unloadCommand(app: App): CommandUnknownOpts {
     .option("-p, --profile <name>", "empty the slot of this profile instead of the default slot")
     .action(async (opts, cmd) => {
       const ctx = app.context(cmd);
-      const ecs = await client(ctx, cmd, opts.server, true);
-      const profile = opts.profile === undefined || opts.profile === "" ? undefined : opts.profile;
-      await ecs.unload(profile);
-      ctx.logger.info(
-        profile === undefined ? "Emptied the default slot" : `Emptied the slot of ${profile}`,
-      );
+      await runEcsUnload({ ...serverInput(opts, cmd), profile: opts.profile }, ctx);
     });
+}
+
+/** Prints the profiles loaded in the ECS server's named slots. */
+export async function runEcsList(input: EcsServerInput, services: Context): Promise<void> {
+  const ecs = await client(services, input);
+  const rows = await ecs.list();
+  if (rows.length === 0) {
+    services.output.out("No profiles are stored in any named slots.\n");
+    return;
+  }
+  services.output.out(profileTable(services, rows));
 }
 
 function listCommand(app: App): CommandUnknownOpts {
@@ -113,14 +150,20 @@ function listCommand(app: App): CommandUnknownOpts {
     .addOption(serverOption())
     .action(async (opts, cmd) => {
       const ctx = app.context(cmd);
-      const ecs = await client(ctx, cmd, opts.server);
-      const rows = await ecs.list();
-      if (rows.length === 0) {
-        ctx.output.out("No profiles are stored in any named slots.\n");
-        return;
-      }
-      ctx.output.out(profileTable(ctx, rows));
+      await runEcsList(serverInput(opts, cmd), ctx);
     });
+}
+
+/** Prints the profile loaded in the ECS server's default slot. */
+export async function runEcsProfile(input: EcsServerInput, services: Context): Promise<void> {
+  const ecs = await client(services, input);
+  const info = await ecs.profile();
+  if (info === undefined) {
+    throw new AwsSsoError("no profile loaded in ECS Server", {
+      hints: ['load one with "aws-sso ecs load --profile <name>"'],
+    });
+  }
+  services.output.out(profileTable(services, [info]));
 }
 
 function profileCommand(app: App): CommandUnknownOpts {
@@ -129,14 +172,7 @@ function profileCommand(app: App): CommandUnknownOpts {
     .addOption(serverOption())
     .action(async (opts, cmd) => {
       const ctx = app.context(cmd);
-      const ecs = await client(ctx, cmd, opts.server);
-      const info = await ecs.profile();
-      if (info === undefined) {
-        throw new AwsSsoError("no profile loaded in ECS Server", {
-          hints: ['load one with "aws-sso ecs load --profile <name>"'],
-        });
-      }
-      ctx.output.out(profileTable(ctx, [info]));
+      await runEcsProfile(serverInput(opts, cmd), ctx);
     });
 }
 

@@ -1,5 +1,5 @@
 /**
- * `aws-sso ecs docker start|stop` (reference §12.3): the ECS server in a Docker container
+ * `aws-sso ecs docker start|stop` (docs/design.md §2.5): the ECS server in a Docker container
  * named `aws-sso-cli-ecs-server`, driven through the `docker` CLI (so `DOCKER_HOST`,
  * `DOCKER_CONTEXT` and the other `DOCKER_*` variables apply).
  *
@@ -22,7 +22,6 @@ import {
 import type { RoleCredentials } from "../../lib/creds/role_credentials.ts";
 import { AwsSsoError, UsageError } from "../../lib/errors.ts";
 import type { CommandResult } from "../../stores/backend.ts";
-import { DenoCommandRunner } from "../../stores/command_runner.ts";
 import buildInfo from "../build_info.json" with { type: "json" };
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
@@ -42,7 +41,7 @@ function firstLine(r: CommandResult): string {
 
 /** The docker CLI, once it is known to be installed and its engine to answer. */
 async function docker(ctx: Context): Promise<Docker> {
-  const runner = new DenoCommandRunner({ env: ctx.env, os: Deno.build.os });
+  const runner = ctx.runner;
   if (!await runner.available("docker")) {
     throw new AwsSsoError("Cannot run docker: the Docker CLI is not installed or not on PATH", {
       hints: [
@@ -75,6 +74,103 @@ async function removeContainer(d: Docker): Promise<CommandResult> {
   return await d.run(["rm", "--force", ECS_CONTAINER_NAME]);
 }
 
+/** What `ecs docker start` is told: its options, already checked. */
+export interface EcsDockerStartInput {
+  /** Host address the server is published on. */
+  bindIp: string;
+  /** Host port the server is published on (not 0). */
+  port: number;
+  /** Image name (without the tag). */
+  image: string;
+  /** Image tag. */
+  version: string;
+  /** `--default`: the profile loaded into the default slot once the server runs. */
+  defaultProfile?: string;
+  /** `--disable-auth`. */
+  disableAuth?: boolean;
+  /** `--disable-ssl`. */
+  disableSsl?: boolean;
+}
+
+/**
+ * Creates and starts the server container with its security file and, with `defaultProfile`,
+ * loads that role once it answers. A failure after the container was created removes it.
+ */
+export async function runEcsDockerStart(input: EcsDockerStartInput, ctx: Context): Promise<void> {
+  const { bindIp, port } = input;
+  const d = await docker(ctx);
+  const image = `${input.image}:${input.version}`;
+  const inspect = await d.run(["image", "inspect", "--format", "{{.Id}}", image]);
+  if (inspect.code !== 0) {
+    throw new AwsSsoError(
+      `failed to find docker image ${image}.  Please pull the image and try again.`,
+      { hints: [`docker pull ${image}`] },
+    );
+  }
+
+  // The role's credentials first: without an SSO session there is no point in starting.
+  const preload = input.defaultProfile !== undefined && input.defaultProfile !== ""
+    ? await defaultRole(ctx, input.defaultProfile)
+    : undefined;
+  const { ecsAdminToken, ecsBearerToken, ecsTlsMaterial } = await import(
+    "../services/ecs.ts"
+  );
+  const token = input.disableAuth === true
+    ? undefined
+    : (await ecsBearerToken(ctx, { create: true })).token;
+  // Even with --disable-auth: only aws-sso may load and unload.
+  const adminToken = await ecsAdminToken(ctx);
+  const tls = input.disableSsl === true ? {} : await ecsTlsMaterial(ctx);
+  const uid = Deno.uid();
+  const gid = Deno.gid();
+  const user = uid === null || gid === null ? undefined : { uid, gid };
+  const level = ctx.logger.level === "debug" || ctx.logger.level === "trace"
+    ? ctx.logger.level
+    : undefined;
+
+  const created = await d.run(
+    dockerCreateArgs({ image: input.image, version: input.version, bindIp, port, user, level }),
+  );
+  if (created.code !== 0) {
+    throw new AwsSsoError(`Cannot create the container: ${firstLine(created)}`, {
+      hints: [`if it already exists, remove it first: aws-sso ecs docker stop`],
+    });
+  }
+  try {
+    const { securityArchive } = await import("../../lib/ecs/docker_container.ts");
+    const archive = securityArchive(
+      {
+        bearerToken: token ?? "",
+        adminToken,
+        certChain: tls.cert ?? "",
+        privateKey: tls.key ?? "",
+      },
+      user ?? { uid: 0, gid: 0 },
+      Math.floor(ctx.clock.now() / 1000),
+    );
+    const copied = await d.run(["cp", "--archive", "-", `${ECS_CONTAINER_NAME}:/`], {
+      stdin: archive,
+    });
+    if (copied.code !== 0) {
+      throw new AwsSsoError(
+        `Cannot copy the security file into the container: ${firstLine(copied)}`,
+      );
+    }
+    const started = await d.run(["start", ECS_CONTAINER_NAME]);
+    if (started.code !== 0) {
+      throw new AwsSsoError(`Cannot start the container: ${firstLine(started)}`);
+    }
+    ctx.logger.info(`Started the ECS server container ${ECS_CONTAINER_NAME}`, {
+      image,
+      listen: `${bindIp}:${port}`,
+    });
+    if (preload !== undefined) await loadDefault(ctx, bindIp, port, preload);
+  } catch (e) {
+    await removeContainer(d);
+    throw e;
+  }
+}
+
 function startCommand(app: App): CommandUnknownOpts {
   return new Command("start")
     .description("run the ECS server in a Docker container")
@@ -89,78 +185,15 @@ function startCommand(app: App): CommandUnknownOpts {
       const port = parsePort(opts.port);
       if (port === 0) throw new UsageError("invalid --port 0: choose the port to publish");
       const bindIp = bindIpOption(opts.bindIp);
-      const ctx = app.context(cmd);
-      const d = await docker(ctx);
-      const image = `${opts.image}:${opts.version}`;
-      const inspect = await d.run(["image", "inspect", "--format", "{{.Id}}", image]);
-      if (inspect.code !== 0) {
-        throw new AwsSsoError(
-          `failed to find docker image ${image}.  Please pull the image and try again.`,
-          { hints: [`docker pull ${image}`] },
-        );
-      }
-
-      // The role's credentials first: without an SSO session there is no point in starting.
-      const preload = opts.default !== undefined && opts.default !== ""
-        ? await defaultRole(ctx, opts.default)
-        : undefined;
-      const { ecsAdminToken, ecsBearerToken, ecsTlsMaterial } = await import(
-        "../services/ecs.ts"
-      );
-      const token = opts.disableAuth === true
-        ? undefined
-        : (await ecsBearerToken(ctx, { create: true })).token;
-      // Even with --disable-auth: only aws-sso may load and unload.
-      const adminToken = await ecsAdminToken(ctx);
-      const tls = opts.disableSsl === true ? {} : await ecsTlsMaterial(ctx);
-      const uid = Deno.uid();
-      const gid = Deno.gid();
-      const user = uid === null || gid === null ? undefined : { uid, gid };
-      const level = ctx.logger.level === "debug" || ctx.logger.level === "trace"
-        ? ctx.logger.level
-        : undefined;
-
-      const created = await d.run(
-        dockerCreateArgs({ image: opts.image, version: opts.version, bindIp, port, user, level }),
-      );
-      if (created.code !== 0) {
-        throw new AwsSsoError(`Cannot create the container: ${firstLine(created)}`, {
-          hints: [`if it already exists, remove it first: aws-sso ecs docker stop`],
-        });
-      }
-      try {
-        const { securityArchive } = await import("../../lib/ecs/docker_container.ts");
-        const archive = securityArchive(
-          {
-            bearerToken: token ?? "",
-            adminToken,
-            certChain: tls.cert ?? "",
-            privateKey: tls.key ?? "",
-          },
-          user ?? { uid: 0, gid: 0 },
-          Math.floor(ctx.clock.now() / 1000),
-        );
-        const copied = await d.run(["cp", "--archive", "-", `${ECS_CONTAINER_NAME}:/`], {
-          stdin: archive,
-        });
-        if (copied.code !== 0) {
-          throw new AwsSsoError(
-            `Cannot copy the security file into the container: ${firstLine(copied)}`,
-          );
-        }
-        const started = await d.run(["start", ECS_CONTAINER_NAME]);
-        if (started.code !== 0) {
-          throw new AwsSsoError(`Cannot start the container: ${firstLine(started)}`);
-        }
-        ctx.logger.info(`Started the ECS server container ${ECS_CONTAINER_NAME}`, {
-          image,
-          listen: `${bindIp}:${port}`,
-        });
-        if (preload !== undefined) await loadDefault(ctx, bindIp, port, preload);
-      } catch (e) {
-        await removeContainer(d);
-        throw e;
-      }
+      await runEcsDockerStart({
+        bindIp,
+        port,
+        image: opts.image,
+        version: opts.version,
+        defaultProfile: opts.default,
+        disableAuth: opts.disableAuth === true,
+        disableSsl: opts.disableSsl === true,
+      }, app.context(cmd));
     });
 }
 
@@ -204,24 +237,26 @@ async function loadDefault(ctx: Context, bindIp: string, port: number, preload: 
   ctx.logger.info(`Loaded ${preload.profile} into the default slot`);
 }
 
+/** Stops and removes the server container (a warning when there is none). */
+export async function runEcsDockerStop(ctx: Context): Promise<void> {
+  const d = await docker(ctx);
+  const removed = await removeContainer(d);
+  if (removed.code !== 0) {
+    const why = firstLine(removed);
+    if (/no such container/i.test(why)) {
+      ctx.logger.warn(`No ECS server container (${ECS_CONTAINER_NAME}) exists`);
+      return;
+    }
+    throw new AwsSsoError(`Cannot remove the container ${ECS_CONTAINER_NAME}: ${why}`);
+  }
+  ctx.logger.info(`Stopped and removed the ECS server container ${ECS_CONTAINER_NAME}`);
+}
+
 function stopCommand(app: App): CommandUnknownOpts {
   return new Command("stop")
     .description("stop and remove the ECS server container")
     .option("--version <tag>", "ignored (accepted for compatibility)")
-    .action(async (_opts, cmd) => {
-      const ctx = app.context(cmd);
-      const d = await docker(ctx);
-      const removed = await removeContainer(d);
-      if (removed.code !== 0) {
-        const why = firstLine(removed);
-        if (/no such container/i.test(why)) {
-          ctx.logger.warn(`No ECS server container (${ECS_CONTAINER_NAME}) exists`);
-          return;
-        }
-        throw new AwsSsoError(`Cannot remove the container ${ECS_CONTAINER_NAME}: ${why}`);
-      }
-      ctx.logger.info(`Stopped and removed the ECS server container ${ECS_CONTAINER_NAME}`);
-    });
+    .action((_opts, cmd) => runEcsDockerStop(app.context(cmd)));
 }
 
 /** Builds `ecs docker`. */

@@ -1,5 +1,5 @@
 /**
- * `aws-sso ecs server` (reference §12.1, SPEC §2 and §3.6): the ECS container-credentials
+ * `aws-sso ecs server` (docs/design.md §2.5): the ECS container-credentials
  * endpoint in the foreground, on 127.0.0.1:4144 unless told otherwise.
  *
  * - Auth is on by default: the bearer token comes from the SecureStore, and a random one is
@@ -13,8 +13,8 @@
  * - SIGINT / SIGTERM stop it gracefully: requests in flight finish, then it exits 0.
  *
  * `--docker` (hidden) is the mode inside the container `ecs docker start` creates: listen on
- * 0.0.0.0, read the token, admin credential and TLS material from the security file
- * (`$HOME/.aws-sso/mnt/docker-ecs`, HOME=/app in the container), then delete it; no config.
+ * 0.0.0.0, read the token, admin credential and TLS material from the security file, then delete
+ * it; no config.
  *
  * @module
  */
@@ -22,7 +22,7 @@ import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-ty
 import { parseBindIp } from "../../lib/ecs/bind_ip.ts";
 import { ecsSecurityFile } from "../../lib/ecs/docker_container.ts";
 import type { EcsCredentialSource } from "../../lib/ecs/slot_store.ts";
-import { AwsSsoError, UsageError } from "../../lib/errors.ts";
+import { AwsSsoError, errorMessage, UsageError } from "../../lib/errors.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
 
@@ -82,22 +82,20 @@ interface ServerSecrets {
 }
 
 /** Reads (and deletes) the security file `ecs docker start` copied into the container. */
-async function dockerSecrets(ctx: Context): Promise<ServerSecrets> {
-  // Under HOME, which the container sets to /app (the same path as AWS SSO CLI's image).
-  const path = ecsSecurityFile(ctx.paths.home);
+async function dockerSecrets(ctx: Context, file: string): Promise<ServerSecrets> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await Deno.readTextFile(file);
   } catch (e) {
     throw new AwsSsoError(
-      `Cannot read the ECS security file ${path}: ${(e as Error).message}`,
+      `Cannot read the ECS security file ${file}: ${errorMessage(e)}`,
       { hints: ['start the container with "aws-sso ecs docker start"'], cause: e },
     );
   }
   try {
-    await Deno.remove(path);
+    await Deno.remove(file);
   } catch (e) {
-    ctx.logger.warn(`Cannot delete the ECS security file: ${(e as Error).message}`);
+    ctx.logger.warn(`Cannot delete the ECS security file: ${errorMessage(e)}`);
   }
   let parsed: Record<string, unknown>;
   try {
@@ -128,7 +126,7 @@ async function dockerSecrets(ctx: Context): Promise<ServerSecrets> {
 
 async function storedSecrets(
   ctx: Context,
-  opts: { disableAuth?: true; disableSsl?: true },
+  opts: { disableAuth?: boolean; disableSsl?: boolean },
 ): Promise<ServerSecrets> {
   const { ecsAdminToken, ecsBearerToken, ecsTlsMaterial } = await import("../services/ecs.ts");
   // Always, even with --disable-auth: only aws-sso may load and unload.
@@ -172,6 +170,79 @@ function logSecurity(ctx: Context, secrets: ServerSecrets, bindIp: string): void
   else log.info("SSL/TLS: disabled (use 'aws-sso setup ecs ssl' to enable it)");
 }
 
+/** What `ecs server` is told: its options, already checked. */
+export interface EcsServerInput {
+  /** Address to listen on (`--bind-ip`; the command passes 0.0.0.0 in docker mode). */
+  bindIp: string;
+  /** TCP port (0: any free port). */
+  port: number;
+  /** `--default`: the profile loaded into the default slot at start. */
+  defaultProfile?: string;
+  /** `--disable-auth`. */
+  disableAuth?: boolean;
+  /** `--disable-ssl`. */
+  disableSsl?: boolean;
+  /** `--docker`: the secrets come from the security file; no config.yaml. */
+  docker?: boolean;
+  /**
+   * Docker mode's security file (default `$HOME/.aws-sso/mnt/docker-ecs`: HOME is /app in the
+   * container, the same path as AWS SSO CLI's image).
+   */
+  securityFile?: string;
+  /** Stops the server gracefully when aborted, as SIGINT and SIGTERM do. */
+  signal?: AbortSignal;
+  /** Called once the server accepts connections, with its URL (`http://127.0.0.1:4144/`). */
+  onListen?: (url: string) => void;
+}
+
+/**
+ * Runs the ECS server until it is stopped (SIGINT, SIGTERM or `input.signal`); requests in
+ * flight finish first.
+ */
+export async function runEcsServer(input: EcsServerInput, ctx: Context): Promise<void> {
+  const docker = input.docker === true;
+  const bindIp = input.bindIp;
+  const secrets = docker
+    ? await dockerSecrets(ctx, input.securityFile ?? ecsSecurityFile(ctx.paths.home))
+    : await storedSecrets(ctx, input);
+  if (docker && input.disableAuth === true) secrets.token = undefined;
+  if (docker && input.disableSsl === true) {
+    secrets.cert = undefined;
+    secrets.key = undefined;
+  }
+  logSecurity(ctx, secrets, bindIp);
+  if (!isLoopback(bindIp) && !docker) {
+    ctx.logger.warn(`Listening on ${bindIp}, not on loopback: other machines can connect`);
+  }
+
+  const [{ EcsSlots }, { EcsHandler }] = await Promise.all([
+    import("../../lib/ecs/slot_store.ts"),
+    import("../../lib/ecs/handler.ts"),
+  ]);
+  const slots = new EcsSlots({
+    clock: ctx.clock,
+    logger: ctx.logger,
+    source: docker ? undefined : credentialSource(ctx),
+  });
+  const profile = input.defaultProfile;
+  if (profile !== undefined && profile !== "") {
+    const { selectRole, roleCredentials } = await import("../services/creds.ts");
+    const role = await selectRole(ctx, { profile }, { allowPicker: false });
+    const creds = await roleCredentials(ctx, role);
+    slots.put(undefined, role.ProfileName !== "" ? role.ProfileName : profile, creds);
+    ctx.logger.info(`Loaded ${profile} into the default slot`);
+  }
+  const handler = new EcsHandler({
+    slots,
+    token: secrets.token,
+    adminToken: secrets.admin,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    loopbackOnly: isLoopback(bindIp),
+  });
+  await serve(ctx, input, { bindIp, port: input.port, secrets, slots, handler });
+}
+
 /** Builds `ecs server`. */
 export function ecsServerCommand(app: App): CommandUnknownOpts {
   return new Command("server")
@@ -199,43 +270,14 @@ export function ecsServerCommand(app: App): CommandUnknownOpts {
         cmd.getOptionValueSource("port") === "env" ? "AWS_SSO_ECS_PORT" : "--port",
       );
       const bindIp = docker ? "0.0.0.0" : bindIpOption(opts.bindIp);
-      const ctx = app.context(cmd);
-      const secrets = docker ? await dockerSecrets(ctx) : await storedSecrets(ctx, opts);
-      if (docker && opts.disableAuth === true) secrets.token = undefined;
-      if (docker && opts.disableSsl === true) {
-        secrets.cert = undefined;
-        secrets.key = undefined;
-      }
-      logSecurity(ctx, secrets, bindIp);
-      if (!isLoopback(bindIp) && !docker) {
-        ctx.logger.warn(`Listening on ${bindIp}, not on loopback: other machines can connect`);
-      }
-
-      const [{ EcsSlots }, { EcsHandler }] = await Promise.all([
-        import("../../lib/ecs/slot_store.ts"),
-        import("../../lib/ecs/handler.ts"),
-      ]);
-      const slots = new EcsSlots({
-        clock: ctx.clock,
-        logger: ctx.logger,
-        source: docker ? undefined : credentialSource(ctx),
-      });
-      if (opts.default !== undefined && opts.default !== "") {
-        const { selectRole, roleCredentials } = await import("../services/creds.ts");
-        const role = await selectRole(ctx, { profile: opts.default }, { allowPicker: false });
-        const creds = await roleCredentials(ctx, role);
-        slots.put(undefined, role.ProfileName !== "" ? role.ProfileName : opts.default, creds);
-        ctx.logger.info(`Loaded ${opts.default} into the default slot`);
-      }
-      const handler = new EcsHandler({
-        slots,
-        token: secrets.token,
-        adminToken: secrets.admin,
-        clock: ctx.clock,
-        logger: ctx.logger,
-        loopbackOnly: isLoopback(bindIp),
-      });
-      await serve(ctx, { bindIp, port, secrets, slots, handler });
+      await runEcsServer({
+        bindIp,
+        port,
+        defaultProfile: opts.default,
+        disableAuth: opts.disableAuth === true,
+        disableSsl: opts.disableSsl === true,
+        docker,
+      }, app.context(cmd));
     });
 }
 
@@ -247,7 +289,11 @@ interface ServeParts {
   handler: import("../../lib/ecs/handler.ts").EcsHandler;
 }
 
-async function serve(ctx: Context, p: ServeParts): Promise<void> {
+async function serve(
+  ctx: Context,
+  input: Pick<EcsServerInput, "signal" | "onListen">,
+  p: ServeParts,
+): Promise<void> {
   const abort = new AbortController();
   const tls = p.secrets.cert !== undefined && p.secrets.key !== undefined
     ? { cert: p.secrets.cert, key: p.secrets.key }
@@ -262,10 +308,12 @@ async function serve(ctx: Context, p: ServeParts): Promise<void> {
       ...tls,
       onListen({ hostname, port }) {
         const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-        ctx.logger.info(`ECS server listening on ${scheme}://${host}:${port}/`);
+        const url = `${scheme}://${host}:${port}/`;
+        ctx.logger.info(`ECS server listening on ${url}`);
+        input.onListen?.(url);
       },
       onError(e) {
-        ctx.logger.error(`ECS request failed: ${(e as Error).message}`);
+        ctx.logger.error(`ECS request failed: ${errorMessage(e)}`);
         return new Response('{"code":"500","message":"Internal error"}\n', {
           status: 500,
           headers: { "content-type": "application/json; charset=utf-8" },
@@ -280,7 +328,7 @@ async function serve(ctx: Context, p: ServeParts): Promise<void> {
       });
     }
     throw new AwsSsoError(
-      `Cannot listen on ${p.bindIp}:${p.port}: ${(e as Error).message}`,
+      `Cannot listen on ${p.bindIp}:${p.port}: ${errorMessage(e)}`,
       { cause: e },
     );
   }
@@ -298,15 +346,18 @@ async function serve(ctx: Context, p: ServeParts): Promise<void> {
       // Not supported on this platform.
     }
   }
+  if (input.signal?.aborted === true) stop();
+  input.signal?.addEventListener("abort", stop, { once: true });
   const tick = setInterval(() => {
     p.slots.refreshDue().catch((e) =>
-      ctx.logger.error(`Refreshing the ECS slots failed: ${(e as Error).message}`)
+      ctx.logger.error(`Refreshing the ECS slots failed: ${errorMessage(e)}`)
     );
   }, REFRESH_TICK_MS);
   try {
     await server.finished;
   } finally {
     clearInterval(tick);
+    input.signal?.removeEventListener("abort", stop);
     for (const s of signals) {
       try {
         Deno.removeSignalListener(s, stop);

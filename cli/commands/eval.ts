@@ -1,5 +1,5 @@
 /**
- * `aws-sso eval` (reference §1.5 eval, §6.1; SPEC §2, §3.4): prints the statements that set a
+ * `aws-sso eval` (docs/design.md §2.3): prints the statements that set a
  * role's credentials in the current shell — `eval "$(aws-sso eval -p <profile>)"` — in the
  * syntax of `--format` (default: from `$SHELL`), sorted and quoted so no value can run code.
  * `--clear` prints the statements that remove them again.
@@ -14,14 +14,11 @@ import {
   type ExportFormat,
   formatEnvExports,
 } from "../../lib/creds/env_exports.ts";
-import { AwsSsoError, UsageError } from "../../lib/errors.ts";
+import { AwsSsoError, errorMessage, UsageError } from "../../lib/errors.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
-import {
-  addAwsProfileOptions,
-  awsProfileEnvVars,
-  awsProfileRequest,
-} from "../services/aws_cli_profile.ts";
+import { addRoleOptions, type RoleSelection, roleSelection } from "../role_options.ts";
+import { addAwsProfileOptions } from "../services/aws_cli_profile.ts";
 
 function exportFormat(ctx: Context, given: string | undefined): ExportFormat {
   if (given !== undefined) return given as ExportFormat;
@@ -44,21 +41,81 @@ async function configuredEnvVarTags(ctx: Context): Promise<string[]> {
     return (await ctx.settings()).envVarTags;
   } catch (e) {
     // Clearing must work without a usable config.yaml: present AWS_SSO_TAG_* are cleared anyway.
-    ctx.logger.debug(`not reading EnvVarTags: ${(e as Error).message}`);
+    ctx.logger.debug(`not reading EnvVarTags: ${errorMessage(e)}`);
     return [];
   }
 }
 
+/** What an `eval` run asked for. */
+export interface EvalInput {
+  /** The role (`-a/-A/-R/-p` or `--aws-profile`). */
+  selection: RoleSelection;
+  /** `--clear`: statements that unset the variables. */
+  clear: boolean;
+  /** `--refresh`: the role of `$AWS_SSO_ROLE_ARN`. */
+  refresh: boolean;
+  /** `--no-region`. */
+  noRegion: boolean;
+  /** `--overwrite-region`. */
+  overwriteRegion: boolean;
+  /** `--format` (default: from `$SHELL`). */
+  format?: ExportFormat;
+}
+
+/** Prints the statements that set (or, with `clear`, unset) a role's credentials. */
+export async function runEval(input: EvalInput, services: Context): Promise<void> {
+  const ctx = services;
+  const region = { noRegion: input.noRegion, overwriteRegion: input.overwriteRegion };
+  if (input.clear) {
+    const format = exportFormat(ctx, input.format);
+    const vars = clearEnvVars(ctx.env, {
+      noRegion: input.noRegion,
+      envVarTags: await configuredEnvVarTags(ctx),
+    });
+    ctx.output.out(formatEnvExports(vars, format));
+    return;
+  }
+  let selection = input.selection;
+  if (selection.awsProfile === undefined) {
+    const { args } = selection;
+    if (input.refresh) {
+      const current = ctx.env.AWS_SSO_ROLE_ARN ?? "";
+      if (current === "") {
+        throw new AwsSsoError(
+          "unable to determine current IAM role: AWS_SSO_ROLE_ARN is not set",
+          {
+            hints: ["select the role with --profile, --arn, or --account and --role"],
+          },
+        );
+      }
+      selection = { args: { arn: current }, given: [] };
+    } else if (
+      args.profile === undefined && args.arn === undefined && args.account === undefined &&
+      args.role === undefined
+    ) {
+      throw new UsageError(
+        "please specify --refresh, --clear, --profile, --arn, --account and --role, or --aws-profile",
+      );
+    }
+  }
+  // After the usage checks, before any AWS call.
+  const format = exportFormat(ctx, input.format);
+  const { credentialSource } = await import("../services/credential_source.ts");
+  const source = await credentialSource(ctx, selection);
+  const role = await source.role({ allowPicker: false });
+  const creds = await source.credentials(role);
+  ctx.output.out(formatEnvExports(await source.envVars(role, creds, region), format));
+}
+
 /** Builds the `eval` command. */
 export function evalCommand(app: App): CommandUnknownOpts {
-  const evalCmd = new Command("eval")
-    .description(
-      'print shell statements that set a role\'s credentials: eval "$(aws-sso eval -p <profile>)"',
-    )
-    .option("-a, --arn <arn>", "role ARN (or <account>:<RoleName>)")
-    .option("-A, --account <id>", "account id (with --role)")
-    .option("-R, --role <name>", "role name (with --account)")
-    .option("-p, --profile <name>", "profile name of the role")
+  const evalCmd = addRoleOptions(
+    new Command("eval")
+      .description(
+        'print shell statements that set a role\'s credentials: eval "$(aws-sso eval -p <profile>)"',
+      ),
+    { env: false },
+  )
     .option("-c, --clear", "print statements that unset the variables instead")
     .option("-n, --no-region", "do not set AWS_DEFAULT_REGION / AWS_REGION")
     .option("-O, --overwrite-region", "set the region even if you set AWS_DEFAULT_REGION yourself")
@@ -73,60 +130,16 @@ export function evalCommand(app: App): CommandUnknownOpts {
     )
     .action(async (opts, cmd) => {
       const ctx = app.context(cmd);
-      if (opts.clear === true) {
-        const format = exportFormat(ctx, opts.format);
-        const vars = clearEnvVars(ctx.env, {
-          noRegion: opts.region === false,
-          envVarTags: await configuredEnvVarTags(ctx),
-        });
-        ctx.output.out(formatEnvExports(vars, format));
-        return;
-      }
-      const awsProfile = awsProfileRequest(cmd);
-      if (awsProfile !== undefined) {
-        const format = exportFormat(ctx, opts.format);
-        const { vars } = await awsProfileEnvVars(ctx, awsProfile, {
-          noRegion: opts.region === false,
-          overwriteRegion: opts.overwriteRegion === true,
-        });
-        ctx.output.out(formatEnvExports(vars, format));
-        return;
-      }
-      let args: { profile?: string; arn?: string; account?: string; role?: string };
-      if (opts.refresh === true) {
-        const current = ctx.env.AWS_SSO_ROLE_ARN ?? "";
-        if (current === "") {
-          throw new AwsSsoError(
-            "unable to determine current IAM role: AWS_SSO_ROLE_ARN is not set",
-            {
-              hints: ["select the role with --profile, --arn, or --account and --role"],
-            },
-          );
-        }
-        args = { arn: current };
-      } else if (
-        opts.profile !== undefined || opts.arn !== undefined || opts.account !== undefined ||
-        opts.role !== undefined
-      ) {
-        args = { profile: opts.profile, arn: opts.arn, account: opts.account, role: opts.role };
-      } else {
-        throw new UsageError(
-          "please specify --refresh, --clear, --profile, --arn, --account and --role, or --aws-profile",
-        );
-      }
-      // After the usage checks, before any AWS call.
-      const format = exportFormat(ctx, opts.format);
-      const [{ selectRole, roleCredentials }, { roleEnvVars }] = await Promise.all([
-        import("../services/creds.ts"),
-        import("../services/env.ts"),
-      ]);
-      const role = await selectRole(ctx, args, { allowPicker: false });
-      const creds = await roleCredentials(ctx, role);
-      const vars = await roleEnvVars(ctx, role, creds, {
+      // --clear needs no role: a stray --aws-profile companion is not an error there.
+      const clear = opts.clear === true;
+      await runEval({
+        selection: clear ? { args: {}, given: [] } : roleSelection(cmd),
+        clear,
+        refresh: opts.refresh === true,
         noRegion: opts.region === false,
         overwriteRegion: opts.overwriteRegion === true,
-      });
-      ctx.output.out(formatEnvExports(vars, format));
+        format: opts.format,
+      }, ctx);
     });
   return addAwsProfileOptions(evalCmd);
 }

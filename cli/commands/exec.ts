@@ -1,5 +1,5 @@
 /**
- * `aws-sso exec` (reference §1.5 exec, SPEC §2): runs a command (default: your shell) with a
+ * `aws-sso exec` (docs/design.md §2.3): runs a command (default: your shell) with a
  * role's credentials in its environment, and exits with the command's status (128 + signal when
  * it was killed).
  *
@@ -13,35 +13,13 @@
  *
  * @module
  */
-import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
-import { CONFLICTING_ENV_VARS, type EnvVar } from "../../lib/creds/env_vars.ts";
-import { AwsSsoError, UsageError } from "../../lib/errors.ts";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
+import { CONFLICTING_ENV_VARS } from "../../lib/creds/env_vars.ts";
+import { AwsSsoError, errorMessage, UsageError } from "../../lib/errors.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
-import {
-  addAwsProfileOptions,
-  awsProfileEnvVars,
-  awsProfileRequest,
-} from "../services/aws_cli_profile.ts";
-import type { RoleArgs } from "../services/creds.ts";
-
-const SELECTORS = ["profile", "arn", "account", "role"] as const;
-
-/**
- * The role flags with their environment fallbacks, where a selector given on the command line
- * beats every value that only came from the environment (so `--account X --role Y` works inside
- * an exec shell whose `AWS_SSO_ROLE_ARN` names another role).
- */
-export function roleArgsFrom(cmd: CommandUnknownOpts, opts: RoleArgs): RoleArgs {
-  const fromCli = SELECTORS.some((k) => cmd.getOptionValueSource(k) === "cli");
-  const out: RoleArgs = {};
-  for (const k of SELECTORS) {
-    const source = cmd.getOptionValueSource(k);
-    if (fromCli && source !== "cli") continue;
-    out[k] = opts[k];
-  }
-  return out;
-}
+import { addRoleOptions, type RoleSelection, roleSelection } from "../role_options.ts";
+import { addAwsProfileOptions } from "../services/aws_cli_profile.ts";
 
 /**
  * Refuses to run inside another aws-sso environment, or over the user's own credentials. With
@@ -74,12 +52,11 @@ function checkEnvironment(ctx: Context, reuse: boolean): void {
 }
 
 /** `--env`: the role of the current aws-sso environment; no role flag may be given with it. */
-function currentRole(ctx: Context, cmd: CommandUnknownOpts): RoleArgs {
-  const given = SELECTORS.filter((k) => cmd.getOptionValueSource(k) === "cli");
-  if (given.length > 0 || awsProfileRequest(cmd) !== undefined) {
+function currentRole(ctx: Context, selection: RoleSelection): RoleSelection {
+  if (selection.given.length > 0 || selection.awsProfile !== undefined) {
     throw new UsageError(
       `--env uses the role of $AWS_SSO_ROLE_ARN: it cannot be combined with ${
-        given.length > 0 ? `--${given[0]}` : "--aws-profile"
+        selection.given.length > 0 ? `--${selection.given[0]}` : "--aws-profile"
       }`,
     );
   }
@@ -92,7 +69,7 @@ function currentRole(ctx: Context, cmd: CommandUnknownOpts): RoleArgs {
       ],
     });
   }
-  return { arn };
+  return { args: { arn }, given: [] };
 }
 
 /** The default command: `$SHELL`; cmd.exe on Windows; xonsh under xonsh. */
@@ -134,7 +111,7 @@ async function runChild(
     if (e instanceof Deno.errors.PermissionDenied) {
       throw new AwsSsoError(`cannot run ${command}: permission denied`, { cause: e });
     }
-    throw new AwsSsoError(`cannot run ${command}: ${(e as Error).message}`, { cause: e });
+    throw new AwsSsoError(`cannot run ${command}: ${errorMessage(e)}`, { cause: e });
   }
   const forward = forwardedSignals(ctx.output.stdinIsTerminal);
   // SIGINT is always caught, so that Ctrl-C ends the child and not aws-sso while it runs.
@@ -164,20 +141,65 @@ async function runChild(
   }
 }
 
+/** What an `exec` run asked for. */
+export interface ExecInput {
+  /** The command to run (default: the user's shell). */
+  command?: string;
+  /** Its arguments. */
+  args: string[];
+  /** The role (`-a/-A/-R/-p`, their environment variables, or `--aws-profile`). */
+  selection: RoleSelection;
+  /** `--env`: the role of the current aws-sso shell, with fresh credentials. */
+  reuseEnv: boolean;
+  /** `--no-region`. */
+  noRegion: boolean;
+  /** `--overwrite-env`: drop every inherited `AWS_*` variable. */
+  overwriteEnv: boolean;
+}
+
+/** Runs the command with the role's credentials in its environment; returns its exit code. */
+export async function runExec(input: ExecInput, services: Context): Promise<number> {
+  const ctx = services;
+  const overwrite = input.overwriteEnv;
+  const reuse = input.reuseEnv;
+  const selection = reuse ? currentRole(ctx, input.selection) : input.selection;
+  if (!overwrite) checkEnvironment(ctx, reuse);
+  const regionFlags = { noRegion: input.noRegion, overwriteRegion: overwrite };
+  const { credentialSource } = await import("../services/credential_source.ts");
+  const source = await credentialSource(ctx, selection);
+  const role = await source.role({ allowPicker: !reuse });
+  const creds = await source.credentials(role);
+  try {
+    await source.recordUse(role);
+  } catch (e) {
+    // History is a convenience: it must not keep the command from running.
+    ctx.logger.warn(`Unable to record the role in History: ${errorMessage(e)}`);
+  }
+  const vars = await source.envVars(role, creds, regionFlags);
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(ctx.env)) {
+    if (overwrite && name.startsWith("AWS_")) continue;
+    env[name] = value;
+  }
+  for (const [name, value] of vars) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  const program = input.command ?? defaultCommand(ctx);
+  if (program === "") throw new UsageError("no command to run");
+  ctx.logger.debug("running", { command: program, role: role.Arn });
+  return await runChild(ctx, program, input.args, env);
+}
+
 /** Builds the `exec` command. */
 export function execCommand(app: App): CommandUnknownOpts {
-  const exec = new Command("exec")
-    .description("run a command (default: your shell) with a role's credentials in its environment")
-    .addOption(
-      new Option("-a, --arn <arn>", "role ARN (or <account>:<RoleName>)").env("AWS_SSO_ROLE_ARN"),
-    )
-    .addOption(
-      new Option("-A, --account <id>", "account id (with --role)").env("AWS_SSO_ACCOUNT_ID"),
-    )
-    .addOption(
-      new Option("-R, --role <name>", "role name (with --account)").env("AWS_SSO_ROLE_NAME"),
-    )
-    .option("-p, --profile <name>", "profile name of the role")
+  const exec = addRoleOptions(
+    new Command("exec")
+      .description(
+        "run a command (default: your shell) with a role's credentials in its environment",
+      ),
+    { env: true },
+  )
     .option(
       "-e, --env",
       "use the role of this aws-sso shell ($AWS_SSO_ROLE_ARN) with fresh credentials (1.x)",
@@ -192,46 +214,16 @@ export function execCommand(app: App): CommandUnknownOpts {
     .passThroughOptions()
     .action(async (command, args, opts, cmd) => {
       const ctx = app.context(cmd);
-      const overwrite = opts.overwriteEnv === true;
-      const reuse = opts.env === true;
-      const selection = reuse ? currentRole(ctx, cmd) : roleArgsFrom(cmd, opts);
-      if (!overwrite) checkEnvironment(ctx, reuse);
-      const regionFlags = { noRegion: opts.region === false, overwriteRegion: overwrite };
-      const awsProfile = awsProfileRequest(cmd);
-      let vars: EnvVar[];
-      let arn: string;
-      if (awsProfile !== undefined) {
-        ({ vars, arn } = await awsProfileEnvVars(ctx, awsProfile, regionFlags));
-      } else {
-        const [{ selectRole, roleCredentials }, { recordRoleUse }] = await Promise.all([
-          import("../services/creds.ts"),
-          import("../services/roles.ts"),
-        ]);
-        const role = await selectRole(ctx, selection, { allowPicker: !reuse });
-        const creds = await roleCredentials(ctx, role);
-        try {
-          await recordRoleUse(ctx, role.Arn);
-        } catch (e) {
-          // History is a convenience: it must not keep the command from running.
-          ctx.logger.warn(`Unable to record the role in History: ${(e as Error).message}`);
-        }
-        const { roleEnvVars } = await import("../services/env.ts");
-        vars = await roleEnvVars(ctx, role, creds, regionFlags);
-        arn = role.Arn;
-      }
-      const env: Record<string, string> = {};
-      for (const [name, value] of Object.entries(ctx.env)) {
-        if (overwrite && name.startsWith("AWS_")) continue;
-        env[name] = value;
-      }
-      for (const [name, value] of vars) {
-        if (value === undefined) delete env[name];
-        else env[name] = value;
-      }
-      const program = command ?? defaultCommand(ctx);
-      if (program === "") throw new UsageError("no command to run");
-      ctx.logger.debug("running", { command: program, role: arn });
-      app.setExitCode(await runChild(ctx, program, args, env));
+      app.setExitCode(
+        await runExec({
+          command,
+          args,
+          selection: roleSelection(cmd),
+          reuseEnv: opts.env === true,
+          noRegion: opts.region === false,
+          overwriteEnv: opts.overwriteEnv === true,
+        }, ctx),
+      );
     });
   return addAwsProfileOptions(exec);
 }

@@ -1,5 +1,5 @@
 /**
- * `aws-sso list`: the roles in the cache, as a table or CSV (reference §1.5 list), and the
+ * `aws-sso list`: the roles in the cache, as a table or CSV, and the
  * default command (`aws-sso` alone), which refreshes an out-of-date cache first.
  *
  * @module
@@ -7,8 +7,9 @@
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 
 import { DecryptionError } from "../../stores/backend.ts";
-import { NotLoggedInError, UsageError } from "../../lib/errors.ts";
+import { errorMessage, NotLoggedInError, UsageError } from "../../lib/errors.ts";
 import { DEPRECATED_LIST_FIELDS, LIST_FIELDS } from "../../lib/roles/list_fields.ts";
+import type { SsoOwner } from "../../lib/secure_store.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
 import { formatTable } from "../table.ts";
@@ -18,7 +19,7 @@ function parseBool(value: string | undefined): boolean {
 }
 
 /** When the instance's SSO access token expires (epoch ms), if one is stored. */
-async function tokenExpiresAt(ctx: Context, instance: string): Promise<number | undefined> {
+async function tokenExpiresAt(ctx: Context, instance: SsoOwner): Promise<number | undefined> {
   try {
     const { secureStore } = await import("../services/store.ts");
     const token = await (await secureStore(ctx, { prompt: false })).getToken(instance);
@@ -34,7 +35,7 @@ async function tokenExpiresAt(ctx: Context, instance: string): Promise<number | 
       return undefined;
     }
     ctx.logger.debug("cannot read the SSO token for the list header", {
-      reason: e instanceof Error ? e.message : String(e),
+      reason: errorMessage(e),
     });
     return undefined;
   }
@@ -65,7 +66,7 @@ async function printList(ctx: Context, request: ListRequest): Promise<void> {
   ]);
   const readTokenTime = () =>
     request.csv ? Promise.resolve(undefined) : ctx.instance().then(
-      (instance) => tokenExpiresAt(ctx, instance.name),
+      (instance) => tokenExpiresAt(ctx, instance),
       () => undefined,
     );
   // The header's token time is read while the cache loads, unless the cache may be refreshed
@@ -75,7 +76,7 @@ async function printList(ctx: Context, request: ListRequest): Promise<void> {
   tokenAt ??= readTokenTime();
   if (loaded.roles.roles.length === 0 && loaded.expired !== undefined) {
     // No cached roles and nothing to refresh them with: an empty table would only mislead.
-    const at = request.csv ? await tokenExpiresAt(ctx, loaded.instance.name) : await tokenAt;
+    const at = request.csv ? await tokenExpiresAt(ctx, loaded.instance) : await tokenAt;
     if (at === undefined || at <= ctx.clock.now()) {
       const { loginHint } = await import("../services/auth.ts");
       throw new NotLoggedInError(
@@ -106,8 +107,50 @@ async function printList(ctx: Context, request: ListRequest): Promise<void> {
  * The default command (`aws-sso` with no command): `list` with the configured ListFields,
  * sorted by AccountId, refreshing the cache first when it is out of date.
  */
-export async function runDefaultList(ctx: Context): Promise<void> {
-  await printList(ctx, { fields: [], sort: "AccountId", refreshIfExpired: true });
+export async function runDefaultList(services: Context): Promise<void> {
+  await printList(services, { fields: [], sort: "AccountId", refreshIfExpired: true });
+}
+
+/** What `list` was asked for on the command line. */
+export interface ListInput {
+  /** Field names (none: `$AWS_SSO_FIELDS`, else ListFields). */
+  fields: string[];
+  /** `--list-fields`: print the fields that can be shown instead. */
+  listFields?: boolean;
+  /** `--csv`. */
+  csv?: boolean;
+  /** `--prefix <field=prefix>`. */
+  prefix?: string;
+  /** `--sort <field>` (or `$AWS_SSO_FIELD_SORT`). */
+  sort?: string;
+  /** `--reverse` (also `$AWS_SSO_FIELD_SORT_REVERSE`). */
+  reverse?: boolean;
+}
+
+/** Prints the cached roles (or, with `listFields`, the fields that can be shown). */
+export async function runList(input: ListInput, services: Context): Promise<void> {
+  let fields = input.fields;
+  if (fields.length === 0 && (services.env.AWS_SSO_FIELDS ?? "").trim() !== "") {
+    fields = services.env.AWS_SSO_FIELDS!.trim().split(/\s+/);
+  }
+  fields = fields.map((f) => currentFieldName(services, f));
+  if (input.listFields) {
+    if (input.fields.length > 0 || input.csv) {
+      throw new UsageError("--list-fields cannot be combined with --csv or field names");
+    }
+    const rows = [...LIST_FIELDS].sort((a, b) => (a.name < b.name ? -1 : 1))
+      .map((f) => [f.name, f.description]);
+    services.output.out(formatTable(["Field", "Description"], rows));
+    return;
+  }
+  await printList(services, {
+    fields,
+    sort: input.sort === undefined ? undefined : currentFieldName(services, input.sort),
+    reverse: input.reverse === true || parseBool(services.env.AWS_SSO_FIELD_SORT_REVERSE),
+    prefix: input.prefix,
+    csv: input.csv === true,
+    refreshIfExpired: false,
+  });
 }
 
 /** Builds the `list` command. */
@@ -124,29 +167,7 @@ export function listCommand(app: App): CommandUnknownOpts {
       ),
     )
     .option("--reverse", "reverse the sort order (env AWS_SSO_FIELD_SORT_REVERSE)")
-    .action(async (args, opts, cmd) => {
-      const ctx = app.context(cmd);
-      let fields = args;
-      if (fields.length === 0 && (ctx.env.AWS_SSO_FIELDS ?? "").trim() !== "") {
-        fields = ctx.env.AWS_SSO_FIELDS!.trim().split(/\s+/);
-      }
-      fields = fields.map((f) => currentFieldName(ctx, f));
-      if (opts.listFields) {
-        if (args.length > 0 || opts.csv) {
-          throw new UsageError("--list-fields cannot be combined with --csv or field names");
-        }
-        const rows = [...LIST_FIELDS].sort((a, b) => (a.name < b.name ? -1 : 1))
-          .map((f) => [f.name, f.description]);
-        ctx.output.out(formatTable(["Field", "Description"], rows));
-        return;
-      }
-      await printList(ctx, {
-        fields,
-        sort: opts.sort === undefined ? undefined : currentFieldName(ctx, opts.sort),
-        reverse: opts.reverse === true || parseBool(ctx.env.AWS_SSO_FIELD_SORT_REVERSE),
-        prefix: opts.prefix,
-        csv: opts.csv === true,
-        refreshIfExpired: false,
-      });
+    .action(async (fields, opts, cmd) => {
+      await runList({ fields, ...opts }, app.context(cmd));
     });
 }

@@ -1,5 +1,5 @@
 /**
- * `aws-sso list-sso-roles` (hidden, for debugging; reference §1.5 list-sso-roles): asks AWS now
+ * `aws-sso list-sso-roles` (hidden, for debugging): asks AWS now
  * (ListAccounts, ListAccountRoles) and prints `AccountId | AccountName | RoleName`, without
  * reading or writing the role cache — to see what Identity Center itself returns.
  *
@@ -7,6 +7,7 @@
  */
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { DiscoveredAccount } from "../../lib/roles/refresh.ts";
+import type { Context } from "../context.ts";
 import { formatTable } from "../table.ts";
 import type { App } from "../program.ts";
 
@@ -21,16 +22,18 @@ export function ssoRoleRows(accounts: readonly DiscoveredAccount[]): string[][] 
   return rows;
 }
 
+/** Asks AWS for the accounts and roles now and prints them as a table. */
+export async function runListSsoRoles(services: Context): Promise<void> {
+  const { discoverInstanceRoles } = await import("../services/roles.ts");
+  const accounts = await discoverInstanceRoles(services);
+  services.output.out(
+    formatTable(["AccountId", "AccountName", "RoleName"], ssoRoleRows(accounts)) + "\n",
+  );
+}
+
 /** Builds the hidden `list-sso-roles` command. */
 export function listSsoRolesCommand(app: App): CommandUnknownOpts {
   return new Command("list-sso-roles")
     .description("list the accounts and roles AWS returns now, bypassing the role cache")
-    .action(async (_opts, cmd) => {
-      const ctx = app.context(cmd);
-      const { discoverInstanceRoles } = await import("../services/roles.ts");
-      const accounts = await discoverInstanceRoles(ctx);
-      ctx.output.out(
-        formatTable(["AccountId", "AccountName", "RoleName"], ssoRoleRows(accounts)) + "\n",
-      );
-    });
+    .action(async (_opts, cmd) => await runListSsoRoles(app.context(cmd)));
 }

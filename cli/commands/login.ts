@@ -1,5 +1,5 @@
 /**
- * `aws-sso login`: log in to AWS SSO in the browser (reference §1.5 login, §4; SPEC §3.1–3.3).
+ * `aws-sso login`: log in to AWS SSO in the browser (docs/design.md §2.1).
  * Says so and makes no network call when the session is still valid; `--force` ends it and logs
  * in again. After a new login the role cache is refreshed when it is out of date.
  *
@@ -11,7 +11,8 @@ import {
   InvalidArgumentError,
   Option,
 } from "@commander-js/extra-typings";
-import { URL_ACTIONS } from "../../lib/settings/url_action.ts";
+import { URL_ACTIONS, type UrlAction } from "../../lib/settings/url_action.ts";
+import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
 import { tokenManager } from "../services/auth.ts";
 
@@ -23,6 +24,38 @@ function positiveInt(what: string, max: number) {
     }
     return n;
   };
+}
+
+/** What `login` was asked for on the command line. */
+export interface LoginInput {
+  /** `--url-action` (else the global flag, AuthUrlAction, UrlAction). */
+  urlAction?: UrlAction;
+  /** `--threads`: workers for the role cache refresh after the login. */
+  threads?: number;
+  /** `--force`: log in again even while the session is valid. */
+  force?: boolean;
+  /** `--redirect-port`: the fixed loopback port of the browser's redirect. */
+  redirectPort?: number;
+}
+
+/** Logs in (unless the session is still valid and not `force`), then refreshes the role cache. */
+export async function runLogin(input: LoginInput, services: Context): Promise<void> {
+  const manager = await tokenManager(services, {
+    urlAction: input.urlAction,
+    redirectPort: input.redirectPort,
+    paste: true,
+  });
+  const result = input.force === true
+    ? await manager.forceLogin()
+    : await manager.ensureToken({ interactive: true });
+  if (result.source !== "login") {
+    services.logger.info("You are already logged in. :)");
+    return;
+  }
+  const instance = await services.instance();
+  services.logger.info(`Logged in to AWS SSO instance ${instance.name}`);
+  const { refreshRoleCacheAfterLogin } = await import("../services/roles.ts");
+  await refreshRoleCacheAfterLogin(services, { threads: input.threads });
 }
 
 /** Builds the `login` command. */
@@ -44,19 +77,5 @@ export function loginCommand(app: App): CommandUnknownOpts {
       "listen for the browser's redirect on this 127.0.0.1 port (for ssh -L forwarding)",
       positiveInt("--redirect-port", 65535),
     )
-    .action(async (opts, cmd) => {
-      const ctx = app.context(cmd);
-      const manager = await tokenManager(ctx, { redirectPort: opts.redirectPort, paste: true });
-      const result = opts.force === true
-        ? await manager.forceLogin()
-        : await manager.ensureToken({ interactive: true });
-      if (result.source !== "login") {
-        ctx.logger.info("You are already logged in. :)");
-        return;
-      }
-      const instance = await ctx.instance();
-      ctx.logger.info(`Logged in to AWS SSO instance ${instance.name}`);
-      const { refreshRoleCacheAfterLogin } = await import("../services/roles.ts");
-      await refreshRoleCacheAfterLogin(ctx, { threads: opts.threads });
-    });
+    .action(async (opts, cmd) => await runLogin(opts, app.context(cmd)));
 }

@@ -1,5 +1,5 @@
 /**
- * `aws-sso logout` (reference §1.5 logout, §4.6): deletes the cached role credentials of the
+ * `aws-sso logout`: deletes the cached role credentials of the
  * instance, deletes the SSO token and ends the portal session (which signs the browser out too).
  * The client registration is kept, so the next login needs no new registration. The `file`
  * store's data key leaves the kernel keyring: the next command asks for the password.
@@ -22,23 +22,28 @@ async function forgetStoreKey(ctx: Context): Promise<void> {
   await forgetStoreKey(ctx);
 }
 
+/**
+ * Deletes the instance's cached role credentials and SSO token, ends the portal session and
+ * forgets the `file` store's key (also when a step fails: the first error is thrown).
+ */
+export async function runLogout(services: Context): Promise<void> {
+  try {
+    await forgetRoleCredentials(services);
+    const manager = await tokenManager(services, false);
+    await manager.logout();
+  } catch (e) {
+    // Also when not logged in: the cached store key must not outlive a logout. The first
+    // error is the one to report.
+    await forgetStoreKey(services).catch(() => {});
+    throw e;
+  }
+  await forgetStoreKey(services);
+  services.logger.info(`Logged out of AWS SSO instance ${(await services.instance()).name}`);
+}
+
 /** Builds the `logout` command. */
 export function logoutCommand(app: App): CommandUnknownOpts {
   return new Command("logout")
     .description("log out of AWS SSO: forget the session and the cached role credentials")
-    .action(async (_opts, cmd) => {
-      const ctx = app.context(cmd);
-      try {
-        await forgetRoleCredentials(ctx);
-        const manager = await tokenManager(ctx, false);
-        await manager.logout();
-      } catch (e) {
-        // Also when not logged in: the cached store key must not outlive a logout. The first
-        // error is the one to report.
-        await forgetStoreKey(ctx).catch(() => {});
-        throw e;
-      }
-      await forgetStoreKey(ctx);
-      ctx.logger.info(`Logged out of AWS SSO instance ${(await ctx.instance()).name}`);
-    });
+    .action(async (_opts, cmd) => await runLogout(app.context(cmd)));
 }

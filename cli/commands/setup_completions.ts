@@ -1,5 +1,5 @@
 /**
- * `aws-sso setup completions` (reference §1.5, §11): tab completion for aws-sso and the
+ * `aws-sso setup completions`: tab completion for aws-sso and the
  * `aws-sso-profile` / `aws-sso-clear` shell functions, for bash, zsh and fish. `--source`
  * prints the script, `--install` puts it in the shell's start-up files, `--uninstall` takes it
  * out again. Also `aws-sso install-completions`, the 1.x name of `--install`.
@@ -39,7 +39,7 @@ function where(ctx: Context, files: string[]): string {
 }
 
 /** Runs `setup completions` with `flags`. */
-export async function runSetupCompletions(ctx: Context, flags: CompletionFlags): Promise<void> {
+export async function runSetupCompletions(flags: CompletionFlags, ctx: Context): Promise<void> {
   const chosen = [flags.source, flags.install, flags.uninstall].filter((f) => f === true).length;
   if (chosen !== 1) {
     throw new UsageError("please specify one of --source, --install or --uninstall", {
@@ -107,7 +107,7 @@ export function setupCompletionsCommand(app: App): CommandUnknownOpts {
       .addOption(new Option("-U, --uninstall", "remove it")) as unknown as Command,
   );
   return command.action(async (opts: CompletionFlags, cmd: CommandUnknownOpts) => {
-    await runSetupCompletions(app.context(cmd), opts);
+    await runSetupCompletions(opts, app.context(cmd));
   }) as unknown as CommandUnknownOpts;
 }
 
@@ -119,9 +119,6 @@ export function installCompletionsCommand(app: App): CommandUnknownOpts {
       .option("--uninstall", "remove them instead") as unknown as Command,
   );
   return command.action(async (opts: CompletionFlags, cmd: CommandUnknownOpts) => {
-    await runSetupCompletions(app.context(cmd), {
-      ...opts,
-      install: opts.uninstall !== true,
-    });
+    await runSetupCompletions({ ...opts, install: opts.uninstall !== true }, app.context(cmd));
   }) as unknown as CommandUnknownOpts;
 }

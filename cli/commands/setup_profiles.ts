@@ -1,5 +1,5 @@
 /**
- * `aws-sso setup profiles` (reference §1.5 setup profiles, §6.4): writes one `[profile ...]`
+ * `aws-sso setup profiles` (docs/design.md §2.4): writes one `[profile ...]`
  * section per role of the selected SSO instance into `~/.aws/config`, between the
  * `# BEGIN_AWS_SSO_CLI` / `# END_AWS_SSO_CLI` lines, each with a `credential_process` line that
  * runs `aws-sso process`. Shows the diff and asks first unless `--force`.
@@ -31,13 +31,13 @@ export interface ProfilesFlags {
 }
 
 /** Runs `setup profiles` with `flags`. */
-export async function runSetupProfiles(ctx: Context, flags: ProfilesFlags): Promise<void> {
+export async function runSetupProfiles(flags: ProfilesFlags, services: Context): Promise<void> {
   const { printProfiles, updateProfiles } = await import("../services/aws_config.ts");
   if (flags.print) {
-    await printProfiles(ctx);
+    await printProfiles(services);
     return;
   }
-  await updateProfiles(ctx, {
+  await updateProfiles(services, {
     force: flags.force === true,
     diff: flags.diff === true,
     awsConfig: flags.awsConfig,
@@ -69,26 +69,50 @@ export function setupProfilesCommand(app: App): CommandUnknownOpts {
     ),
   );
   return command.action(async (opts: ProfilesFlags, cmd: CommandUnknownOpts) => {
-    await runSetupProfiles(app.context(cmd), opts);
+    await runSetupProfiles(opts, app.context(cmd));
   }) as unknown as CommandUnknownOpts;
+}
+
+/** The flags of `config`: those of `setup profiles`, and 1.x's `--open`. */
+export interface ConfigFlags extends ProfilesFlags {
+  /** 1.x: the URL action of the generated profiles (accepted, no longer used). */
+  open?: string;
 }
 
 /**
  * `config` with 1.x's meanings: `--diff` prints the diff instead of changing the file, and
  * without a terminal to confirm on the file is written (1.x never asked); on a terminal the
- * diff is shown and confirmed as in `setup profiles`.
+ * diff is shown and confirmed as in `setup profiles`. Says how to write the other instances.
  */
-async function runConfig(ctx: Context, flags: ProfilesFlags): Promise<void> {
-  if (flags.print || flags.force) return await runSetupProfiles(ctx, flags);
-  const [{ updateProfiles }, { canPrompt }] = await Promise.all([
-    import("../services/aws_config.ts"),
-    import("../prompts.ts"),
-  ]);
-  await updateProfiles(ctx, {
-    diffOnly: flags.diff === true,
-    force: !canPrompt(ctx),
-    awsConfig: flags.awsConfig,
-  });
+export async function runConfig(flags: ConfigFlags, services: Context): Promise<void> {
+  if (flags.open !== undefined) {
+    services.logger.info(
+      `--open ${flags.open} is ignored: the generated profiles no longer carry a URL action ` +
+        "(a login they start uses AuthUrlAction / UrlAction in config.yaml)",
+    );
+  }
+  if (flags.print || flags.force) {
+    await runSetupProfiles(flags, services);
+  } else {
+    const [{ updateProfiles }, { canPrompt }] = await Promise.all([
+      import("../services/aws_config.ts"),
+      import("../prompts.ts"),
+    ]);
+    await updateProfiles(services, {
+      diffOnly: flags.diff === true,
+      force: !canPrompt(services),
+      awsConfig: flags.awsConfig,
+    });
+  }
+  const [settings, instance] = await Promise.all([services.settings(), services.instance()]);
+  const others = Object.keys(settings.ssoConfig).filter((n) => n !== instance.name);
+  if (others.length > 0) {
+    services.logger.info(
+      `config wrote the profiles of SSO instance ${instance.name} only; for the others run: ` +
+        others.map((n) => `aws-sso -S ${/^[\w.@-]+$/.test(n) ? n : JSON.stringify(n)} config`)
+          .join(", "),
+    );
+  }
 }
 
 /** Builds `config`, the 1.x name of `setup profiles`. */
@@ -101,25 +125,7 @@ export function configCommand(app: App): CommandUnknownOpts {
       "1.x: URL action of the generated profiles; accepted but no longer used",
     ).choices(["clip", "exec", "open"]),
   );
-  return command.action(
-    async (opts: ProfilesFlags & { open?: string }, cmd: CommandUnknownOpts) => {
-      const ctx = app.context(cmd);
-      if (opts.open !== undefined) {
-        ctx.logger.info(
-          `--open ${opts.open} is ignored: the generated profiles no longer carry a URL action ` +
-            "(a login they start uses AuthUrlAction / UrlAction in config.yaml)",
-        );
-      }
-      await runConfig(ctx, opts);
-      const [settings, instance] = await Promise.all([ctx.settings(), ctx.instance()]);
-      const others = Object.keys(settings.ssoConfig).filter((n) => n !== instance.name);
-      if (others.length > 0) {
-        ctx.logger.info(
-          `config wrote the profiles of SSO instance ${instance.name} only; for the others run: ` +
-            others.map((n) => `aws-sso -S ${/^[\w.@-]+$/.test(n) ? n : JSON.stringify(n)} config`)
-              .join(", "),
-        );
-      }
-    },
-  ) as unknown as CommandUnknownOpts;
+  return command.action(async (opts: ConfigFlags, cmd: CommandUnknownOpts) => {
+    await runConfig(opts, app.context(cmd));
+  }) as unknown as CommandUnknownOpts;
 }

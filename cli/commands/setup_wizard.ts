@@ -1,5 +1,5 @@
 /**
- * `aws-sso setup wizard` (reference §10): writes config.yaml by asking a few questions — the
+ * `aws-sso setup wizard`: writes config.yaml by asking a few questions — the
  * AWS partition, the access portal's start URL, the Identity Center region, the profile name
  * format and what to do with URLs (only what works over SSH on a remote host); `--advanced`
  * asks the rest. It offers the sso-sessions and SSO profiles already in `~/.aws/config`.
@@ -12,7 +12,7 @@
  * @module
  */
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
-import { AwsSsoError, ConfigError } from "../../lib/errors.ts";
+import { AwsSsoError, ConfigError, errorMessage } from "../../lib/errors.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
 import type { Choice, Prompts } from "../prompts.ts";
@@ -45,7 +45,7 @@ async function startUrlAnswers(ctx: Context, url: string): Promise<string | unde
     await res.body?.cancel();
     return res.status < 400 ? undefined : `it answered HTTP ${res.status}`;
   } catch (e) {
-    return `it could not be reached (${e instanceof Error ? e.message : String(e)})`;
+    return `it could not be reached (${errorMessage(e)})`;
   }
 }
 
@@ -101,7 +101,7 @@ async function importable(
     );
   } catch (e) {
     ctx.logger.debug(`cannot read ${ctx.display(ctx.paths.awsConfigFile)}`, {
-      reason: e instanceof Error ? e.message : String(e),
+      reason: errorMessage(e),
     });
     return [];
   }
@@ -465,7 +465,7 @@ async function rerun(
   for (const [key, value] of Object.entries(answers)) {
     if (JSON.stringify(value) !== JSON.stringify(now[key])) edits[key] = value;
   }
-  // Deprecated keys become their replacements (reference §10).
+  // Deprecated keys become their replacements, as config.yaml loading does (docs/config.md).
   if (/^\s*FirefoxOpenUrlInContainer\s*:/mi.test(text)) {
     edits.FirefoxOpenUrlInContainer = undefined;
     edits.UrlAction = answers.UrlAction;
@@ -490,8 +490,11 @@ async function rerun(
   ctx.output.err(`Saved ${display} (changed: ${Object.keys(edits).join(", ")})\n`);
 }
 
-/** Runs the wizard: creates config.yaml, or edits the existing one. */
-export async function runWizard(ctx: Context, options: WizardOptions): Promise<void> {
+/**
+ * Runs the wizard: creates config.yaml, or edits the existing one. The questions come from
+ * cli/prompts.ts (a UsageError without a terminal).
+ */
+export async function runWizard(options: WizardOptions, ctx: Context): Promise<void> {
   const { prompts } = await import("../prompts.ts");
   const p = await prompts(ctx, "the setup wizard");
   const { readTextFileIfExists } = await import("../../lib/atomic_file.ts");
@@ -510,6 +513,6 @@ export function setupWizardCommand(app: App): CommandUnknownOpts {
     .description("create or change config.yaml by answering a few questions")
     .option("--advanced", "ask about every setting")
     .action(async (opts, cmd) => {
-      await runWizard(app.context(cmd), { advanced: opts.advanced === true });
+      await runWizard({ advanced: opts.advanced === true }, app.context(cmd));
     }) as unknown as CommandUnknownOpts;
 }

@@ -1,5 +1,5 @@
 /**
- * `aws-sso tags`: every role's tags (reference §1.5 tags), optionally for one account and/or
+ * `aws-sso tags`: every role's tags, optionally for one account and/or
  * one role name; refreshes an out-of-date cache first.
  *
  * @module
@@ -9,6 +9,7 @@ import { isAccountId, normalizeAccountId } from "../../lib/account_id.ts";
 import { UsageError } from "../../lib/errors.ts";
 import type { RoleFlat } from "../../lib/roles/role.ts";
 import { safeText } from "../../lib/safe_text.ts";
+import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
 
 /**
@@ -27,27 +28,37 @@ export function formatTags(roles: readonly RoleFlat[]): string {
   return out;
 }
 
+/** Which roles `tags` shows. */
+export interface TagsInput {
+  /** `--account`: only roles in this account (12 digits, leading zeros optional). */
+  account?: string;
+  /** `--role`: only roles with this name. */
+  role?: string;
+}
+
+/** Prints the tags of the selected roles, refreshing an out-of-date cache first. */
+export async function runTags(input: TagsInput, services: Context): Promise<void> {
+  let account: string | undefined;
+  if (input.account !== undefined) {
+    if (!isAccountId(input.account)) {
+      throw new UsageError(`invalid --account '${input.account}': expected a 12-digit id`);
+    }
+    account = normalizeAccountId(input.account);
+  }
+  const { roleCache } = await import("../services/roles.ts");
+  const { roles } = await roleCache(services, { refreshIfExpired: true });
+  const selected = roles.roles.filter((r) =>
+    (account === undefined || r.AccountIdPad === account) &&
+    (input.role === undefined || r.RoleName === input.role)
+  );
+  services.output.out(formatTags(selected));
+}
+
 /** Builds the `tags` command. */
 export function tagsCommand(app: App): CommandUnknownOpts {
   return new Command("tags")
     .description("show the tags of your roles (automatic ones and those from config.yaml)")
     .option("-A, --account <id>", "only roles in this account")
     .option("-R, --role <name>", "only roles with this name")
-    .action(async (opts, cmd) => {
-      const ctx = app.context(cmd);
-      let account: string | undefined;
-      if (opts.account !== undefined) {
-        if (!isAccountId(opts.account)) {
-          throw new UsageError(`invalid --account '${opts.account}': expected a 12-digit id`);
-        }
-        account = normalizeAccountId(opts.account);
-      }
-      const { roleCache } = await import("../services/roles.ts");
-      const { roles } = await roleCache(ctx, { refreshIfExpired: true });
-      const selected = roles.roles.filter((r) =>
-        (account === undefined || r.AccountIdPad === account) &&
-        (opts.role === undefined || r.RoleName === opts.role)
-      );
-      ctx.output.out(formatTags(selected));
-    });
+    .action(async (opts, cmd) => await runTags(opts, app.context(cmd)));
 }

@@ -1,5 +1,5 @@
 /**
- * `aws-sso time` (reference §1.5 time): how long the credentials of this shell
+ * `aws-sso time`: how long the credentials of this shell
  * (`$AWS_SSO_SESSION_EXPIRATION`, set by `exec` and `eval`) remain valid — `5h5m`, `45m`,
  * `< 1m` or `Expired`, without a newline (for prompts). Outside such a shell it says so on
  * stderr and exits 1, so a prompt script can test `aws-sso time 2>/dev/null`.

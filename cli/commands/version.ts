@@ -5,6 +5,7 @@
  */
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import buildInfo from "../build_info.json" with { type: "json" };
+import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
 
 /** The version line. */
@@ -14,11 +15,17 @@ export function versionText(): string {
     "Drop-in compatible with AWS SSO CLI 2.3 (config.yaml, commands, flags and env vars).\n";
 }
 
+/** What `version` needs: where to print. */
+export type VersionServices = Pick<Context, "output">;
+
+/** Prints the version line. */
+export function runVersion(services: VersionServices): void {
+  services.output.out(versionText());
+}
+
 /** Builds the `version` command. */
 export function versionCommand(app: App): CommandUnknownOpts {
   return new Command("version")
     .description("print the version, commit and build date")
-    .action((_opts, cmd) => {
-      app.context(cmd).output.out(versionText());
-    });
+    .action((_opts, cmd) => runVersion(app.context(cmd)));
 }

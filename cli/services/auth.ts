@@ -3,8 +3,11 @@
  * API, and `tokenManager(ctx, ui)` for `login` / `logout`.
  *
  * ```ts
- * const token = await accessToken(ctx);                              // never opens a browser
- * const token = await accessToken(ctx, { interactive: opts.autoLogin }); // --auto-login
+ * import type { Context } from "../context.ts";
+ * declare const ctx: Context;
+ * declare const autoLogin: boolean;
+ * const token = await accessToken(ctx); // never opens a browser
+ * const orLogin = await accessToken(ctx, { interactive: autoLogin }); // --auto-login
  * ```
  *
  * With `AutoLogin: true` in config.yaml every call may start a browser login.
@@ -23,6 +26,7 @@ import { type Context, ServiceSlot } from "../context.ts";
 import { promptTerminal } from "../tty.ts";
 import { urlOpenerFor } from "../url_opener.ts";
 import { secureStore } from "./store.ts";
+import { errorMessage } from "../../lib/errors.ts";
 
 /** Options of {@link accessToken}. */
 export interface AccessTokenOptions {
@@ -94,13 +98,13 @@ export async function tokenRejected(ctx: Context, token: string): Promise<void> 
   try {
     const [instance, store] = await Promise.all([ctx.instance(), secureStore(ctx)]);
     await store.updateToken(
-      instance.name,
+      instance,
       (t) => t !== undefined && t.accessToken === token ? { ...t, expiresAt: rfc3339Utc(0) } : t,
     );
     tokens(ctx).delete(instance.name);
   } catch (e) {
     ctx.logger.debug("could not mark the refused SSO token expired", {
-      reason: (e as Error).message,
+      reason: errorMessage(e),
     });
   }
 }

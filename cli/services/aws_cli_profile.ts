@@ -4,12 +4,16 @@
  * (`aws sso login`), with no aws-sso config.yaml needed.
  *
  * ```ts
+ * import { Command } from "@commander-js/extra-typings";
+ * import type { Context } from "../context.ts";
+ * declare const ctx: Context;
  * // command definition
- * return addAwsProfileOptions(new Command("process") ... .action(...));
+ * const cmd = addAwsProfileOptions(new Command("process"));
  * // in the action
- * const request = awsProfileRequest(cmd);             // undefined without --aws-profile
+ * const request = awsProfileRequest(cmd); // undefined without --aws-profile
  * if (request !== undefined) {
- *   const { creds } = await awsProfileCredentials(ctx, request);
+ *   const source = awsProfileSource(ctx, request); // a CredentialSource
+ *   const creds = await source.credentials(await source.role({ allowPicker: false }));
  * }
  * ```
  *
@@ -25,25 +29,17 @@
  */
 import { type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import type { HttpDeps } from "../../lib/aws/json_client.ts";
+import { retryPolicy } from "../../lib/aws/retry.ts";
 import type { SsoProfile } from "../../lib/aws_config/sso_profile.ts";
-import type { EnvVar } from "../../lib/creds/env_vars.ts";
-import type { RoleCredentialProvider, RoleCredentials } from "../../lib/creds/role_credentials.ts";
-import {
-  AwsApiError,
-  AwsSsoError,
-  NotLoggedInError,
-  ProfileNotFoundError,
-  UsageError,
-} from "../../lib/errors.ts";
+import { roleArn } from "../../lib/arn.ts";
+import type { RoleCredentialProvider } from "../../lib/creds/role_credentials.ts";
+import { AwsSsoError, errorMessage, ProfileNotFoundError, UsageError } from "../../lib/errors.ts";
 import type { RoleFlat } from "../../lib/roles/role.ts";
-import {
-  assertSettingsUsable,
-  type Settings,
-  type SsoInstance,
-} from "../../lib/settings/settings.ts";
+import { assertSettingsUsable, type Settings } from "../../lib/settings/settings.ts";
 import type { LoginInterface } from "../../lib/sso/login_flow.ts";
+import { portalError } from "../../lib/sso/portal_error.ts";
 import { ConfigNotFoundError, type Context, keyedService, ServiceSlot } from "../context.ts";
-import type { RegionFlags } from "./env.ts";
+import type { CredentialSource } from "./credential_source.ts";
 import { localOffsetMinutes } from "../local_time.ts";
 
 /** What `--aws-profile` and its override flags asked for. */
@@ -59,47 +55,6 @@ export interface AwsProfileRequest {
     interactive?: boolean;
   };
 }
-
-/** Options of {@link awsProfileCredentials}. */
-export interface AwsProfileCredentialsOptions {
-  /** Fetch new role credentials whatever the store holds (default: `--sts-refresh`). */
-  forceRefresh?: boolean;
-}
-
-/** Credentials of an AWS CLI profile, with the resolved profile. */
-export interface AwsProfileCredentials {
-  /** The profile as resolved (account, role, SSO settings). */
-  profile: SsoProfile;
-  /** The role credentials. */
-  creds: RoleCredentials;
-}
-
-/** What `console --aws-profile` signs in with (the shape of console.ts's session). */
-export interface AwsProfileConsoleSession {
-  /** The credentials to exchange for a sign-in token. */
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
-  /** Always false: the portal's credentials are not chained. */
-  chained: boolean;
-  /** The role, named by the profile (container name, region). */
-  role: RoleFlat;
-  /** Container name fallback. */
-  fallbackName: string;
-}
-
-/** What `console --aws-profile` needs besides the credentials. */
-export interface AwsProfileConsole {
-  /** config.yaml's settings, or the defaults when there is none. */
-  settings: Settings;
-  /** The profile's SSO settings in the shape of an instance (federation region, issuer). */
-  instance: SsoInstance;
-  /** HTTP for the federation endpoint (config.yaml's retry policy, else the defaults). */
-  http: HttpDeps;
-  /** Fetches the credentials (after the caller has checked its other flags). */
-  session(): Promise<AwsProfileConsoleSession>;
-}
-
-/** `MaxRetry` / `MaxBackoff` defaults, for runs without config.yaml. */
-const DEFAULT_RETRY = { maxAttempts: 10, maxBackoffMs: 5_000 };
 
 /**
  * Adds `--aws-profile` and its companions to `command` (whose `-A/--account` and `-R/--role`
@@ -214,7 +169,7 @@ async function optionalSettings(ctx: Context): Promise<Settings | undefined> {
 
 async function httpDeps(ctx: Context): Promise<HttpDeps> {
   if (await optionalSettings(ctx) !== undefined) return await ctx.http();
-  return { fetch: ctx.fetch, clock: ctx.clock, logger: ctx.logger, retry: DEFAULT_RETRY };
+  return { fetch: ctx.fetch, clock: ctx.clock, logger: ctx.logger, retry: retryPolicy() };
 }
 
 /** Resolved profiles by request, and their credential providers by profile, for this run. */
@@ -254,7 +209,7 @@ export function loadAwsProfile(ctx: Context, request: AwsProfileRequest): Promis
         );
       }
       if (e instanceof AwsSsoError) throw e;
-      throw new AwsSsoError(`cannot read ${ctx.display(file)}: ${(e as Error).message}`, {
+      throw new AwsSsoError(`cannot read ${ctx.display(file)}: ${errorMessage(e)}`, {
         cause: e,
       });
     }
@@ -314,26 +269,6 @@ async function loginInterface(
   return { opener, notify: (text) => terminal.notice(text) };
 }
 
-function portalError(e: unknown, profile: SsoProfile): unknown {
-  if (!(e instanceof AwsApiError)) return e;
-  const what = `Cannot get credentials for AWS profile ${profile.name}`;
-  if (e.code === "UnauthorizedException") {
-    // One line, like every "not logged in" of credential_process.
-    return new NotLoggedInError(
-      `${what}: AWS SSO rejected the token (the session was ended or expired); run "${profile.loginCommand}"`,
-      { cause: e },
-    );
-  }
-  if (e.code === "ForbiddenException") {
-    return new AwsApiError(
-      `${what}: you have no access to role ${profile.roleName} in account ${profile.accountId}`,
-      { code: e.code, status: e.status },
-      { hints: ["check sso_account_id and sso_role_name of the profile"], cause: e },
-    );
-  }
-  return e;
-}
-
 function roleProvider(ctx: Context, profile: SsoProfile): Promise<RoleCredentialProvider> {
   return keyedService(ctx, PROVIDERS, `${profile.name}:${profile.tokenCacheKey}`, async () => {
     const [
@@ -388,7 +323,14 @@ function roleProvider(ctx: Context, profile: SsoProfile): Promise<RoleCredential
         try {
           return await portal.getRoleCredentials(token, accountId, roleName);
         } catch (e) {
-          throw portalError(e, profile);
+          throw portalError(e, {
+            what: `AWS profile ${profile.name}`,
+            role: `role ${profile.roleName} in account ${profile.accountId}`,
+            loginCommand: profile.loginCommand,
+            // One line, like every "not logged in" of credential_process.
+            oneLine: true,
+            noAccessHint: "check sso_account_id and sso_role_name of the profile",
+          });
         }
       },
       assumeRole: () =>
@@ -402,127 +344,97 @@ function roleProvider(ctx: Context, profile: SsoProfile): Promise<RoleCredential
   });
 }
 
-/**
- * Valid credentials for the role of an AWS CLI profile: from aws-sso's secure store while at
- * least 20 minutes remain, else fetched with the AWS CLI's SSO token (refreshed, or logged in
- * when the profile is interactive) and stored. Throws NotLoggedInError with one line naming
- * `aws sso login --profile <name>` when there is no usable token.
- */
-export async function awsProfileCredentials(
-  ctx: Context,
-  request: AwsProfileRequest,
-  options: AwsProfileCredentialsOptions = {},
-): Promise<AwsProfileCredentials> {
-  const profile = await loadAwsProfile(ctx, request);
-  const [provider, { roleArn }] = await Promise.all([
-    roleProvider(ctx, profile),
-    import("../../lib/arn.ts"),
-  ]);
-  const creds = await provider.get(roleArn(profile.accountId, profile.roleName), {
-    forceRefresh: options.forceRefresh ?? ctx.globals.stsRefresh,
-  });
-  return { profile, creds };
-}
-
-/**
- * The environment variables of an AWS CLI profile's credentials for `exec` / `eval`: the same
- * set as for an aws-sso role, with `AWS_SSO_PROFILE` = the AWS profile, `AWS_SSO` = its
- * sso-session (else the profile name), and the region from the profile's `region`.
- */
-export async function awsProfileEnvVars(
-  ctx: Context,
-  request: AwsProfileRequest,
-  flags: RegionFlags,
-): Promise<{ vars: EnvVar[]; arn: string }> {
-  const [{ profile, creds }, { credentialEnvVars, defaultRegion }] = await Promise.all([
-    awsProfileCredentials(ctx, request),
-    import("../../lib/creds/env_vars.ts"),
-  ]);
-  const { region, reason } = defaultRegion({
-    candidates: [profile.region],
-    env: ctx.env,
-    noRegion: flags.noRegion,
-    overwrite: flags.overwriteRegion,
-  });
-  ctx.logger.debug("region", { region, reason });
-  const vars = credentialEnvVars({
-    creds,
-    instance: profile.sessionName ?? profile.name,
-    profile: profile.name,
-    region,
-    tags: {},
-    envVarTags: [],
-    tzOffsetMinutes: localOffsetMinutes(creds.expiration),
-  });
-  return { vars, arn: creds.arn };
-}
-
-/**
- * What `console --aws-profile` needs: settings (config.yaml's, else the defaults), the profile's
- * SSO settings as an instance, and a function that fetches the credentials.
- */
-export async function awsProfileConsole(
-  ctx: Context,
-  request: AwsProfileRequest,
-): Promise<AwsProfileConsole> {
-  const [profile, loaded, http] = await Promise.all([
-    loadAwsProfile(ctx, request),
-    optionalSettings(ctx),
-    httpDeps(ctx),
-  ]);
-  let settings = loaded;
-  if (settings === undefined) {
-    const { defaultSettings } = await import("../../lib/settings/load_settings.ts");
-    settings = defaultSettings({
-      file: ctx.display(ctx.paths.configFile),
-      configDir: ctx.paths.configDir,
-      remoteSession: ctx.remoteSession,
-    });
-    if ((ctx.globals.browser ?? "") !== "") settings.browser = ctx.globals.browser;
-  }
-  const instance: SsoInstance = {
-    name: profile.sessionName ?? profile.name,
-    startUrl: profile.startUrl,
-    ssoRegion: profile.ssoRegion,
-    authUrlAction: settings.urlAction,
-    accounts: {},
-  };
+/** The role an AWS CLI profile names, as a role record (it is not in aws-sso's cache). */
+function profileRole(profile: SsoProfile): RoleFlat {
   return {
-    settings,
-    instance,
-    http,
-    async session() {
-      const { creds } = await awsProfileCredentials(ctx, request);
-      const role: RoleFlat = {
-        Id: -1,
-        AccountId: Number(creds.accountId),
-        AccountIdPad: creds.accountId,
-        AccountName: "",
-        AccountAlias: "",
-        EmailAddress: "",
-        ExpiresEpoch: Math.floor(creds.expiration / 1000),
-        Expires: new Date(creds.expiration).toISOString(),
-        Arn: creds.arn,
-        RoleName: creds.roleName,
-        Profile: profile.name,
-        DefaultRegion: profile.region ?? "",
-        SSO: instance.name,
-        SSORegion: profile.ssoRegion,
-        StartUrl: profile.startUrl,
-        Tags: {},
-        Via: "",
-        ProfileName: profile.name,
-      };
+    Id: -1,
+    AccountId: Number(profile.accountId),
+    AccountIdPad: profile.accountId,
+    AccountName: "",
+    AccountAlias: "",
+    EmailAddress: "",
+    ExpiresEpoch: 0,
+    Expires: "",
+    Arn: roleArn(profile.accountId, profile.roleName),
+    RoleName: profile.roleName,
+    Profile: profile.name,
+    DefaultRegion: profile.region ?? "",
+    SSO: profile.sessionName ?? profile.name,
+    SSORegion: profile.ssoRegion,
+    StartUrl: profile.startUrl,
+    Tags: {},
+    Via: "",
+    ProfileName: profile.name,
+  };
+}
+
+/**
+ * The credential source of `--aws-profile`: the role of an AWS CLI profile, its credentials
+ * fetched with the AWS CLI's SSO token (refreshed, or logged in when the profile is
+ * interactive) and cached in aws-sso's secure store with the same 20/15-minute rules as
+ * config.yaml's roles. Without a usable token it throws NotLoggedInError with one line naming
+ * `aws sso login --profile <name>`. Its environment variables name the AWS profile
+ * (`AWS_SSO_PROFILE`) and its sso-session (`AWS_SSO`, else the profile name), with the region of
+ * the profile's `region`; settings are config.yaml's, else the defaults.
+ */
+export function awsProfileSource(ctx: Context, request: AwsProfileRequest): CredentialSource {
+  const profile = () => loadAwsProfile(ctx, request);
+  return {
+    async settings() {
+      const loaded = await optionalSettings(ctx);
+      if (loaded !== undefined) return loaded;
+      const { defaultSettings } = await import("../../lib/settings/load_settings.ts");
+      const settings = defaultSettings({
+        file: ctx.display(ctx.paths.configFile),
+        configDir: ctx.paths.configDir,
+        remoteSession: ctx.remoteSession,
+      });
+      if ((ctx.globals.browser ?? "") !== "") settings.browser = ctx.globals.browser;
+      return settings;
+    },
+    async instance() {
+      const [p, settings] = await Promise.all([profile(), this.settings()]);
       return {
-        credentials: {
-          accessKeyId: creds.accessKeyId,
-          secretAccessKey: creds.secretAccessKey,
-          sessionToken: creds.sessionToken,
-        },
-        chained: false,
-        role,
-        fallbackName: `${creds.accountId}:${creds.roleName}`,
+        name: p.sessionName ?? p.name,
+        startUrl: p.startUrl,
+        ssoRegion: p.ssoRegion,
+        authUrlAction: settings.urlAction,
+        accounts: {},
       };
     },
+    http: () => httpDeps(ctx),
+    async role() {
+      return profileRole(await profile());
+    },
+    async credentials(role, options = {}) {
+      const provider = await roleProvider(ctx, await profile());
+      return await provider.get(role.Arn, {
+        forceRefresh: options.forceRefresh ?? ctx.globals.stsRefresh,
+      });
+    },
+    async envVars(_role, creds, flags) {
+      const [p, { credentialEnvVars, defaultRegion }] = await Promise.all([
+        profile(),
+        import("../../lib/creds/env_vars.ts"),
+      ]);
+      const { region, reason } = defaultRegion({
+        candidates: [p.region],
+        env: ctx.env,
+        noRegion: flags.noRegion,
+        overwrite: flags.overwriteRegion,
+      });
+      ctx.logger.debug("region", { region, reason });
+      return credentialEnvVars({
+        creds,
+        instance: p.sessionName ?? p.name,
+        profile: p.name,
+        region,
+        tags: {},
+        envVarTags: [],
+        tzOffsetMinutes: localOffsetMinutes(creds.expiration),
+      });
+    },
+    // The AWS CLI's profiles have no History.
+    recordUse: () => Promise.resolve(),
   };
 }

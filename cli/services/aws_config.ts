@@ -1,5 +1,5 @@
 /**
- * The `~/.aws/config` profiles of `setup profiles` (reference §6.4): render the selected
+ * The `~/.aws/config` profiles of `setup profiles` (docs/design.md §2.4): render the selected
  * instance's block, splice it into the file, show the diff, ask, write. Shared by
  * `setup profiles`, its 1.x name `config`, `cache`'s AutoConfigCheck and `doctor`.
  *
@@ -14,7 +14,7 @@
 import { writeFileAtomic, writeTarget } from "../../lib/atomic_file.ts";
 import { blockMarkers, replaceManagedBlock } from "../../lib/aws_config/managed_block.ts";
 import { renderProfiles } from "../../lib/aws_config/render_profiles.ts";
-import { AwsSsoError } from "../../lib/errors.ts";
+import { AwsSsoError, errorMessage } from "../../lib/errors.ts";
 import { withLock } from "../../lib/file_lock.ts";
 import { expandHome } from "../../lib/paths.ts";
 import { assertUniqueProfileNames } from "../../lib/roles/profile_name.ts";
@@ -49,7 +49,7 @@ export async function readFileText(path: string): Promise<FileText> {
     bytes = await Deno.readFile(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return { text: "", exists: false, utf8: true };
-    throw new AwsSsoError(`cannot read ${path}: ${(e as Error).message}`, { cause: e });
+    throw new AwsSsoError(`cannot read ${path}: ${errorMessage(e)}`, { cause: e });
   }
   try {
     const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);

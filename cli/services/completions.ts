@@ -1,6 +1,6 @@
 /**
  * Installs, removes and checks the shell completion and helpers of `setup completions`
- * (reference §11): a managed block in the shell's rc file for bash and zsh, managed blocks in
+ * : a managed block in the shell's rc file for bash and zsh, managed blocks in
  * files under the fish config directory for fish.
  *
  * Where: zsh `${ZDOTDIR:-~}/.zshrc`; fish `$XDG_CONFIG_HOME/fish` or `~/.config/fish`; bash the

@@ -3,9 +3,11 @@
  * `credentials`, `console`, `ecs`):
  *
  * ```ts
- * const role = await selectRole(ctx, { profile: opts.profile, arn: opts.arn }, { allowPicker: true });
- * const creds = await roleCredentials(ctx, role);          // 20/15-minute rules, Via chains
- * const creds = await roleCredentials(ctx, role, { forceRefresh: true, interactive: true });
+ * import type { Context } from "../context.ts";
+ * declare const ctx: Context;
+ * const role = await selectRole(ctx, { profile: "prod:Admin" }, { allowPicker: true });
+ * const creds = await roleCredentials(ctx, role); // 20/15-minute rules, Via chains
+ * const fresh = await roleCredentials(ctx, role, { forceRefresh: true, interactive: true });
  * ```
  *
  * @module
@@ -17,14 +19,10 @@ import {
   type RoleCredentialProvider,
   type RoleCredentials,
 } from "../../lib/creds/role_credentials.ts";
-import {
-  AwsApiError,
-  NotLoggedInError,
-  ProfileNotFoundError,
-  UsageError,
-} from "../../lib/errors.ts";
+import { AwsApiError, errorMessage, ProfileNotFoundError, UsageError } from "../../lib/errors.ts";
 import type { RoleFlat } from "../../lib/roles/role.ts";
-import type { Settings, SsoInstance } from "../../lib/settings/settings.ts";
+import type { SsoInstance } from "../../lib/settings/settings.ts";
+import { portalError } from "../../lib/sso/portal_error.ts";
 import { type Context, ServiceSlot } from "../context.ts";
 
 export type { RoleCredentials } from "../../lib/creds/role_credentials.ts";
@@ -64,41 +62,13 @@ function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v === "" ? undefined : v;
 }
 
-/** A role record for a role that is not in the cache, from its ARN and config.yaml. */
-function roleFromConfig(ref: RoleRef, instance: SsoInstance): RoleFlat {
-  const account = instance.accounts[ref.accountId];
-  const config = account?.roles[ref.roleName];
-  return {
-    Id: -1,
-    AccountId: Number(ref.accountId),
-    AccountIdPad: ref.accountId,
-    AccountName: account?.name ?? "",
-    AccountAlias: "",
-    EmailAddress: "",
-    ExpiresEpoch: 0,
-    Expires: "",
-    Arn: roleArn(ref.accountId, ref.roleName),
-    RoleName: ref.roleName,
-    Profile: config?.profile ?? "",
-    DefaultRegion: config?.defaultRegion ?? account?.defaultRegion ?? instance.defaultRegion ??
-      "",
-    SSO: instance.name,
-    SSORegion: instance.ssoRegion,
-    StartUrl: instance.startUrl,
-    Tags: { ...(account?.tags ?? {}), ...(config?.tags ?? {}) },
-    Via: config?.via ?? "",
-    // Empty: the role is not in the cache, so it has no generated profile name.
-    ProfileName: config?.profile ?? "",
-  };
-}
-
 async function cachedRoles(ctx: Context) {
   const { roleCache } = await import("./roles.ts");
   return (await roleCache(ctx, { refreshIfExpired: false })).roles;
 }
 
 /**
- * Resolves the role per reference §1.4 SelectCliArgs: `--profile`, then `--arn`, then
+ * Resolves the role as the reference tool does: `--profile`, then `--arn`, then
  * `--account` + `--role` (only one of them is a UsageError), else the picker when allowed, else a
  * UsageError naming the flags. A role given by ARN or account + role that is not in the cache is
  * still returned (built from config.yaml; its `ProfileName` is then "").
@@ -136,7 +106,7 @@ export async function selectRole(
     try {
       ref = parseRoleArn(arn);
     } catch (e) {
-      throw new UsageError(`Invalid --arn: ${(e as Error).message}`);
+      throw new UsageError(`Invalid --arn: ${errorMessage(e)}`);
     }
   } else if (account !== undefined || role !== undefined) {
     if (account === undefined || role === undefined) {
@@ -151,7 +121,13 @@ export async function selectRole(
     const found = useCache
       ? (await cachedRoles(ctx)).byArn(roleArn(ref.accountId, ref.roleName))
       : undefined;
-    return found ?? roleFromConfig(ref, await ctx.instance());
+    if (found !== undefined) return found;
+    // Lazily: role.ts brings the template engine, which `process --arn` does not need.
+    const [{ roleFromConfig }, instance] = await Promise.all([
+      import("../../lib/roles/role.ts"),
+      ctx.instance(),
+    ]);
+    return roleFromConfig(ref, instance);
   }
   if (!options.allowPicker) {
     throw new UsageError("no role selected", {
@@ -180,27 +156,6 @@ function chainLinks(instance: SsoInstance): (arn: string) => ChainLink | undefin
       sourceIdentity: config.sourceIdentity,
     };
   };
-}
-
-function portalError(e: unknown, arn: string, instance: SsoInstance, settings: Settings): unknown {
-  if (!(e instanceof AwsApiError)) return e;
-  const login = Object.keys(settings.ssoConfig).length > 1
-    ? `run "aws-sso login --sso ${instance.name}"`
-    : 'run "aws-sso login"';
-  if (e.code === "UnauthorizedException") {
-    return new NotLoggedInError(
-      `Cannot get credentials for ${arn}: AWS SSO rejected the session (it was ended or expired)`,
-      { hints: [login], cause: e },
-    );
-  }
-  if (e.code === "ForbiddenException") {
-    return new AwsApiError(
-      `Cannot get credentials for ${arn}: you have no access to this role in AWS SSO`,
-      { code: e.code, status: e.status },
-      { hints: ['run "aws-sso cache" to refresh the roles you can use'], cause: e },
-    );
-  }
-  return e;
 }
 
 const PROVIDER = new ServiceSlot<Promise<RoleCredentialProvider>>("role credentials");
@@ -236,7 +191,16 @@ function provider(ctx: Context, interactive: boolean): Promise<RoleCredentialPro
             const { tokenRejected } = await import("./auth.ts");
             await tokenRejected(ctx, token);
           }
-          throw portalError(e, roleArn(accountId, roleName), instance, settings);
+          const login = Object.keys(settings.ssoConfig).length > 1
+            ? `aws-sso login --sso ${instance.name}`
+            : "aws-sso login";
+          throw portalError(e, {
+            what: roleArn(accountId, roleName),
+            role: "this role",
+            loginCommand: login,
+            oneLine: false,
+            noAccessHint: 'run "aws-sso cache" to refresh the roles you can use',
+          });
         }
       },
       async assumeRole(source, request) {

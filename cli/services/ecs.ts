@@ -3,6 +3,10 @@
  * list|profile`, `ecs docker start`, `setup ecs auth|ssl`):
  *
  * ```ts
+ * import type { Context } from "../context.ts";
+ * declare const ctx: Context;
+ * declare const opts: { server?: string };
+ * declare const cmd: { getOptionValueSource(name: string): string | undefined };
  * const { token, created } = await ecsBearerToken(ctx, { create: true }); // server: auth on by default
  * const admin = await ecsAdminToken(ctx);                                // created on first use
  * const tls = await ecsTlsMaterial(ctx);                                 // { cert, key } or {}

@@ -1,5 +1,5 @@
 /**
- * The environment variables of a role's credentials (reference §6.1, §2.4) for `exec` and
+ * The environment variables of a role's credentials (docs/design.md §2.3) for `exec` and
  * `eval`: region decided from config.yaml and the current environment, `EnvVarTags`, the
  * profile name, the local time zone.
  *

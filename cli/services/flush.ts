@@ -4,6 +4,8 @@
  * signs out at AWS.
  *
  * ```ts
+ * import type { Context } from "../context.ts";
+ * declare const ctx: Context;
  * const arns = await flushRoleCredentials(ctx); // the ARNs whose credentials were deleted
  * const had = await flushSsoToken(ctx);         // false when no token was stored
  * await forgetStoreKey(ctx);                     // the next process asks for the password
@@ -14,13 +16,14 @@
 import type { RoleSet } from "../../lib/roles/role.ts";
 import type { Context } from "../context.ts";
 import { secureStore } from "./store.ts";
+import { errorMessage } from "../../lib/errors.ts";
 
 async function instanceRoles(ctx: Context): Promise<RoleSet | undefined> {
   const { roleCache } = await import("./roles.ts");
   try {
     return (await roleCache(ctx, { refreshIfExpired: false })).roles;
   } catch (e) {
-    ctx.logger.warn(`Cannot read the role cache: ${(e as Error).message}`);
+    ctx.logger.warn(`Cannot read the role cache: ${errorMessage(e)}`);
     return undefined;
   }
 }
@@ -72,7 +75,7 @@ export async function flushRoleCredentials(ctx: Context): Promise<string[]> {
  */
 export async function flushSsoToken(ctx: Context): Promise<boolean> {
   const [store, instance] = await Promise.all([secureStore(ctx), ctx.instance()]);
-  return await store.deleteToken(instance.name);
+  return await store.deleteToken(instance);
 }
 
 /**

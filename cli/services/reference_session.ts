@@ -13,9 +13,9 @@ import type {
   ReferenceSessionSource,
 } from "../../lib/reference_session/import_session.ts";
 import { STORE_KINDS } from "../../stores/backend.ts";
-import { DenoCommandRunner } from "../../stores/command_runner.ts";
 import { referenceRecordReader } from "../../stores/reference_records.ts";
 import type { Context } from "../context.ts";
+import { errorMessage } from "../../lib/errors.ts";
 
 /** The reference's record in the same kind of store as `store`, if it had such a store. */
 export function referenceSessionSource(
@@ -26,7 +26,7 @@ export function referenceSessionSource(
   if (kind === undefined) return undefined;
   const reader = referenceRecordReader(kind, {
     configDir: ctx.paths.configDir,
-    runner: new DenoCommandRunner({ env: ctx.env, os: Deno.build.os }),
+    runner: ctx.runner,
     fileIo: realFileIo,
   });
   if (reader === undefined) return undefined;
@@ -68,7 +68,7 @@ export async function importReferenceSessionFor(
     });
   } catch (e) {
     ctx.logger.warn(`Could not import the AWS SSO CLI session from ${source.location}`, {
-      error: (e as Error).message,
+      error: errorMessage(e),
     });
   }
 }

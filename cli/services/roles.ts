@@ -3,10 +3,13 @@
  * when it is out of date, and record what other commands learn (History, credential expiry).
  *
  * ```ts
+ * import type { Context } from "../context.ts";
+ * declare const ctx: Context;
+ * declare const creds: { expiration: number };
  * const { roles } = await roleCache(ctx, { refreshIfExpired: true }); // picker, tags, default
- * const role = roles.byProfile(opts.profile);                        // see lib/roles/role.ts
- * await recordRoleUse(ctx, role.Arn);                                 // exec, console, ecs load
- * await setRoleExpiry(ctx, role.Arn, creds.expiration / 1000);        // credentials code
+ * const role = roles.byProfile("prod:Admin")!; // see lib/roles/role.ts
+ * await recordRoleUse(ctx, role.Arn); // exec, console, ecs load
+ * await setRoleExpiry(ctx, role.Arn, creds.expiration / 1000); // credentials code
  * ```
  *
  * @module

@@ -1,6 +1,6 @@
 /**
  * The command that runs this aws-sso, for the `credential_process` lines of `setup profiles` and
- * the completion scripts (reference §2.3 `ConfigProfilesBinaryPath`):
+ * the completion scripts (`ConfigProfilesBinaryPath` in docs/config.md):
  *
  * 1. `ConfigProfilesBinaryPath` when set (`~` expanded);
  * 2. bare `aws-sso` when the executable lives in the Nix store (its path changes on every

@@ -16,7 +16,6 @@ import { expandHome } from "../../lib/paths.ts";
 import { SecureStore } from "../../lib/secure_store.ts";
 import { assertSettingsUsable, type Settings } from "../../lib/settings/settings.ts";
 import type { PasswordSource } from "../../stores/backend.ts";
-import { DenoCommandRunner } from "../../stores/command_runner.ts";
 import { EncryptedFileBackend } from "../../stores/encrypted_file.ts";
 import { openBackend } from "../../stores/open_store.ts";
 import { ConfigNotFoundError, type Context, ServiceSlot } from "../context.ts";
@@ -208,7 +207,7 @@ async function openSecureStore(
       : `${ctx.paths.home}/.password-store`,
     os: Deno.build.os,
     arch: Deno.build.arch,
-    runner: new DenoCommandRunner({ env: ctx.env, os: Deno.build.os }),
+    runner: ctx.runner,
     fileIo: realFileIo,
     passwordSource,
     warn: (message) => ctx.logger.warn(message),

@@ -1,7 +1,7 @@
 /**
- * Service endpoints by region and partition (reference §4.1, §7.1), with the SDK's standard
- * overrides (`AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL_STS`, our
- * `AWS_ENDPOINT_URL_SIGNIN`, and the global `AWS_ENDPOINT_URL`) passed in by cli/.
+ * Service endpoints by region and partition (OIDC, portal, STS, console sign-in), with the SDK's
+ * standard overrides (`AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL_STS`,
+ * our `AWS_ENDPOINT_URL_SIGNIN`, and the global `AWS_ENDPOINT_URL`) passed in by cli/.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The console federation endpoint's `getSigninToken` call (reference §7.1). The request URL
+ * The console federation endpoint's `getSigninToken` call (console sign-in). The request URL
  * carries the credentials, so neither it nor a fetch error that might quote it ever reaches a
  * message or a log line.
  *
@@ -42,6 +42,11 @@ function hintsFor(status: number, request: SigninTokenRequest): string[] {
  *
  * @example
  * ```ts
+ * import type { HttpDeps } from "./json_client.ts";
+ * import type { SessionCredentials } from "../console_url.ts";
+ * declare const http: HttpDeps;
+ * declare const credentials: SessionCredentials;
+ * const federation = "https://signin.aws.amazon.com/federation";
  * const token = await getSigninToken(http, { federation, credentials, durationMinutes: 60,
  *   chained: false });
  * ```

@@ -1,7 +1,7 @@
 /**
- * AWS partitions and their regions, for the setup wizard's lists and region completion
- * (reference §9.3). A static list: the wizard must work before any AWS call can be made. A
- * region missing from it is still usable (AWS opens new ones): config.yaml only warns.
+ * AWS partitions and their regions, for the setup wizard's lists and region completion. A static
+ * list: the wizard must work before any AWS call can be made. A region missing from it is still
+ * usable (AWS opens new ones): config.yaml only warns.
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
- * The one retry policy of every AWS call (SPEC §4; config `MaxRetry`, `MaxBackoff`): throttling
- * (429 or a throttling error code), the server errors the AWS SDKs retry (500, 502, 503, 504)
- * and {@link NetworkError}s (no answer, a timeout, a body too large or stalled) are transient
+ * The one retry policy of every AWS call (docs/design.md §3; config `MaxRetry`, `MaxBackoff`):
+ * throttling (429 or a throttling error code), the server errors the AWS SDKs retry (500, 502, 503,
+ * 504) and {@link NetworkError}s (no answer, a timeout, a body too large or stalled) are transient
  * and retried with full-jitter exponential backoff; anything else fails at once. Dropped
  * connections are retried at most {@link MAX_NETWORK_ATTEMPTS} times, so a dead endpoint fails
  * fast.
@@ -47,6 +47,33 @@ export const THROTTLE_CODES: ReadonlySet<string> = new Set([
   "RequestLimitExceeded",
 ]);
 
+/** `MaxRetry` when config.yaml does not set it (or sets 0): attempts per call, the first included. */
+export const DEFAULT_MAX_RETRY = 10;
+
+/** `MaxBackoff` when config.yaml does not set it (or sets 0): seconds, the cap of one wait. */
+export const DEFAULT_MAX_BACKOFF_SECONDS = 5;
+
+/**
+ * The policy of config.yaml's `MaxRetry` (attempts per call, the first included, as the AWS
+ * SDKs' `MaxAttempts`) and `MaxBackoff` (seconds, the cap of one wait); values of 0 or less
+ * mean the defaults, as in the reference.
+ *
+ * @example
+ * ```ts
+ * retryPolicy(3, 1); // { maxAttempts: 3, maxBackoffMs: 1000 }
+ * retryPolicy(0, 0); // { maxAttempts: 10, maxBackoffMs: 5000 }
+ * ```
+ */
+export function retryPolicy(
+  maxRetry: number = DEFAULT_MAX_RETRY,
+  maxBackoffSeconds: number = DEFAULT_MAX_BACKOFF_SECONDS,
+): RetryPolicy {
+  return {
+    maxAttempts: maxRetry > 0 ? maxRetry : DEFAULT_MAX_RETRY,
+    maxBackoffMs: (maxBackoffSeconds > 0 ? maxBackoffSeconds : DEFAULT_MAX_BACKOFF_SECONDS) * 1000,
+  };
+}
+
 /** Attempts that got no answer at all are limited to this many. */
 export const MAX_NETWORK_ATTEMPTS = 3;
 
@@ -77,6 +104,7 @@ export function isThrottle(e: unknown): boolean {
  *
  * @example
  * ```ts
+ * import { AwsApiError } from "../errors.ts";
  * isTransient(new AwsApiError("x", { status: 503 })); // true
  * isTransient(new AwsApiError("x", { status: 403 })); // false
  * ```

@@ -1,6 +1,6 @@
 /**
  * AWS STS over the query protocol (API version 2011-06-15), signed with SigV4: AssumeRole (role
- * chaining through `Via`, reference §4.8) and GetCallerIdentity, retried by the one policy of
+ * chaining through `Via`, docs/design.md §2.3) and GetCallerIdentity, retried by the one policy of
  * lib/aws/retry.ts (each attempt signed anew).
  *
  * @module

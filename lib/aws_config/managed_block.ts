@@ -1,6 +1,6 @@
 /**
  * The managed block: the part of a user's file (`~/.aws/config`, `~/.bashrc`, ...) that aws-sso
- * owns, between a `# BEGIN_AWS_SSO_CLI` and a `# END_AWS_SSO_CLI` line (reference §6.4). Only
+ * owns, between a `# BEGIN_AWS_SSO_CLI` and a `# END_AWS_SSO_CLI` line (docs/design.md §2.4). Only
  * that part is ever rewritten; every byte outside it stays as it was.
  *
  * Decisions beyond the reference:

@@ -1,5 +1,5 @@
 /**
- * The `~/.aws/config` block `setup profiles` writes for one SSO instance (reference §6.4): one
+ * The `~/.aws/config` block `setup profiles` writes for one SSO instance (docs/design.md §2.4): one
  * `[profile <name>]` section per role with a `credential_process` line that runs aws-sso, in the
  * reference's exact layout so users switching tools see no diff.
  *

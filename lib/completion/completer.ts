@@ -5,9 +5,12 @@
  * candidates by what was typed.
  *
  * ```ts
- * const target = completionTarget(tree, parseCompLine(env.COMP_LINE, point));
- * const values = target.source.kind === "dynamic" ? await lookup(target.source.name) : ...;
- * matchCandidates(target, values); // ["--profile=prod:Admin", ...]
+ * import { parseCompLine } from "./comp_line.ts";
+ * declare const tree: CompletionCommand;
+ * declare function lookup(name: string): Promise<string[]>; // cli/: profiles from the role cache
+ * const target = completionTarget(tree, parseCompLine("aws-sso exec --profile pr"));
+ * const values = target.source.kind === "dynamic" ? await lookup(target.source.name) : [];
+ * matchCandidates(target, values); // ["prod:Admin", ...]
  * ```
  *
  * @module
@@ -86,6 +89,7 @@ function findSubcommand(cmd: CompletionCommand, word: string): CompletionCommand
  *
  * @example
  * ```ts
+ * declare const tree: CompletionCommand; // the command tree cli/ builds from commander
  * completionTarget(tree, { words: ["aws-sso", "exec", "-p"], current: "pr" });
  * // { source: { kind: "dynamic", name: "profiles" }, prefix: "", partial: "pr", ... }
  * ```
@@ -175,7 +179,14 @@ export function completionTarget(root: CompletionCommand, line: CompLine): Compl
  *
  * @example
  * ```ts
- * matchCandidates({ prefix: "--sso=", partial: "W", ...rest }, ["Work", "Default"]); // ["--sso=Work"]
+ * const target: CompletionTarget = {
+ *   source: { kind: "dynamic", name: "sso" },
+ *   prefix: "--sso=",
+ *   partial: "W",
+ *   path: [],
+ *   optionValues: {},
+ * };
+ * matchCandidates(target, ["Work", "Default"]); // ["--sso=Work"]
  * ```
  */
 export function matchCandidates(target: CompletionTarget, values: readonly string[]): string[] {

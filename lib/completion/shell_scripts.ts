@@ -1,5 +1,5 @@
 /**
- * The shell code `setup completions` installs (reference §11): tab completion for `aws-sso`
+ * The shell code `setup completions` installs: tab completion for `aws-sso`
  * (the binary completes itself: the shell hands it `COMP_LINE`) and the helper functions
  * `aws-sso-profile <profile>` (assume a role in the current shell) and `aws-sso-clear`.
  *

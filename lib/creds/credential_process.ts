@@ -1,5 +1,5 @@
 /**
- * The `credential_process` payload (reference §6.2, SPEC §2): the AWS SDKs' "Version 1" JSON
+ * The `credential_process` payload (docs/design.md §2.3): the AWS SDKs' "Version 1" JSON
  * plus `AccountId`, which botocore reads to fill the account of the credentials.
  *
  * @module

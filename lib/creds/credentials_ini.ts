@@ -1,5 +1,5 @@
 /**
- * The `~/.aws/credentials` text `aws-sso credentials` writes (reference §6.5): one section per
+ * The `~/.aws/credentials` text `aws-sso credentials` writes: one section per
  * profile with the expiry as a comment, each preceded by an empty line, and a final empty line.
  *
  * @module

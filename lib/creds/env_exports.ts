@@ -1,6 +1,6 @@
 /**
- * `eval` output in every supported syntax (SPEC §2, §3.4): each value is quoted for its target so
- * that it reads back exactly and never runs anything — a role name or tag value holding `"`,
+ * `eval` output in every supported syntax (docs/design.md §4): each value is quoted for its target
+ * so that it reads back exactly and never runs anything — a role name or tag value holding `"`,
  * `$(...)`, a backtick, `'`, `%VAR%` or a line break stays data.
  *
  * | format | set | unset | notes |

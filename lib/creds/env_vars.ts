@@ -1,9 +1,9 @@
 /**
- * The environment variables `eval` prints and `exec` gives its child (reference §6.1, §2.4;
- * SPEC §3.4): the credentials, what role they belong to, the region when aws-sso manages it,
- * `AWS_SSO_TAG_<KEY>` for the configured `EnvVarTags`, and — beyond the reference —
- * `AWS_CREDENTIAL_EXPIRATION` (RFC 3339 UTC, read by the AWS SDKs' environment provider) and
- * `AWS_ACCOUNT_ID` (read by the SDKs for account-based endpoints).
+ * The environment variables `eval` prints and `exec` gives its child (docs/design.md §2.3): the
+ * credentials, what role they belong to, the region when aws-sso manages it, `AWS_SSO_TAG_<KEY>`
+ * for the configured `EnvVarTags`, and — beyond the reference — `AWS_CREDENTIAL_EXPIRATION`
+ * (RFC 3339 UTC, read by the AWS SDKs' environment provider) and `AWS_ACCOUNT_ID` (read by the
+ * SDKs for account-based endpoints).
  *
  * A variable whose value is `undefined` is one to unset. Pure: the caller passes the
  * environment snapshot and the time-zone offset.
@@ -15,7 +15,7 @@ import { formatRfc3339, formatRfc3339Utc } from "../time_format.ts";
 /** A variable to set (a string) or to unset (`undefined`). */
 export type EnvVar = [name: string, value: string | undefined];
 
-/** Variables that make `exec` refuse to run unless `--overwrite-env` (reference §1.5 exec). */
+/** Variables that make `exec` refuse to run unless `--overwrite-env`. */
 export const CONFLICTING_ENV_VARS = [
   "AWS_ACCESS_KEY_ID",
   "AWS_SECRET_ACCESS_KEY",
@@ -63,7 +63,7 @@ export interface RegionInputs {
 }
 
 /**
- * GetDefaultRegion (reference §2.4): "" when `--no-region`, or when the user set a region that
+ * The reference's GetDefaultRegion: "" when `--no-region`, or when the user set a region that
  * aws-sso did not (unless overwriting); else the most specific configured `DefaultRegion`.
  *
  * @example
@@ -142,6 +142,8 @@ function sortVars(vars: EnvVar[]): EnvVar[] {
  *
  * @example
  * ```ts
+ * import type { RoleCredentials } from "./role_credentials.ts";
+ * declare const creds: RoleCredentials;
  * credentialEnvVars({ creds, instance: "Default", profile: "prod:Admin", region: "eu-west-1",
  *   tags: {}, envVarTags: [], tzOffsetMinutes: 0 });
  * // [["AWS_ACCESS_KEY_ID", "ASIA..."], ["AWS_ACCOUNT_ID", "012345678901"], ...]

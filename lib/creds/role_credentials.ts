@@ -1,5 +1,5 @@
 /**
- * Role credentials (reference §4.8, SPEC §2 and §3.1): served from the secure store while at
+ * Role credentials (docs/design.md §2.3): served from the secure store while at
  * least 20 minutes remain, otherwise fetched again — sso:GetRoleCredentials for a role of the
  * SSO portal, sts:AssumeRole from the `Via` role's credentials for a chained one — under a
  * per-role cross-process lock, so that parallel `credential_process` runs for one role make
@@ -13,8 +13,9 @@
  * them for less than 15 minutes (nothing better exists), with a warning.
  *
  * ```ts
- * const provider = new RoleCredentialProvider({ store, accessToken, getRoleCredentials,
- *   assumeRole, chainOf, clock, logger, lockDir });
+ * declare const deps: RoleCredentialDeps; // store, accessToken, getRoleCredentials, assumeRole,
+ * //                                          chainOf, clock, logger, lockDir
+ * const provider = new RoleCredentialProvider(deps);
  * const creds = await provider.get("arn:aws:iam::012345678901:role/Admin");
  * ```
  *
@@ -31,6 +32,7 @@ import type { Logger } from "../logger.ts";
 import type { StoredRoleCredentials } from "../secure_store.ts";
 import { SharedFailure } from "../shared_failure.ts";
 import type { PortalRoleCredentials } from "../sso/portal_client.ts";
+import { REFRESH_BEFORE_MS, reusableFromStore } from "./reuse_limit.ts";
 
 /** Credentials for one role, with the role they belong to. */
 export interface RoleCredentials {
@@ -108,8 +110,7 @@ export interface GetRoleCredentialsOptions {
   forceRefresh?: boolean;
 }
 
-/** Cached credentials are replaced when fewer than this many ms remain. */
-export const REFRESH_BEFORE_MS = 20 * 60_000;
+export { REFRESH_BEFORE_MS };
 /** Credentials with fewer ms left than this are never handed out from the cache. */
 export const MIN_VALIDITY_MS = 15 * 60_000;
 /** Session length asked of AssumeRole; AWS caps role chaining at one hour. */
@@ -139,6 +140,9 @@ export function canonicalRoleArn(arn: string): string {
  *
  * @example
  * ```ts
+ * const links: Record<string, ChainLink> = {
+ *   "arn:aws:iam::111111111111:role/A": { via: "arn:aws:iam::222222222222:role/B" },
+ * };
  * roleChain("arn:aws:iam::111111111111:role/A", (a) => links[a]);
  * // ["arn:aws:iam::111111111111:role/A", "arn:aws:iam::222222222222:role/B"]
  * ```
@@ -212,7 +216,7 @@ export class RoleCredentialProvider {
   }
 
   #usable(creds: StoredRoleCredentials | undefined): creds is StoredRoleCredentials {
-    return creds !== undefined && creds.expiration - this.#deps.clock.now() >= REFRESH_BEFORE_MS;
+    return creds !== undefined && reusableFromStore(creds.expiration, this.#deps.clock.now());
   }
 
   async #get(arn: string, force: boolean): Promise<RoleCredentials> {

@@ -1,6 +1,6 @@
 /**
- * The ECS server's two credentials (SPEC §2: auth on by default), generated, validated and
- * checked in constant time:
+ * The ECS server's two credentials (auth is on by default: docs/design.md §2.5), generated,
+ * validated and checked in constant time:
  *
  * - the bearer token, which containers send as `AWS_CONTAINER_AUTHORIZATION_TOKEN`: it only
  *   reads what is loaded;
@@ -9,6 +9,8 @@
  *   container cannot make the server fetch credentials for a role the user did not load.
  *
  * ```ts
+ * declare const req: Request;
+ * declare const admin: string;
  * const token = newBearerToken();                        // 43 URL-safe characters, 256 bits
  * bearerTokenProblem("Bearer abc");                      // "token should not start with 'Bearer '"
  * await authorizationMatches(req.headers.get("authorization"), token);

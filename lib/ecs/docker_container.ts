@@ -1,6 +1,6 @@
 /**
- * The ECS server in a Docker container (reference §12.3): the `docker create` arguments and the
- * security file the containerised server reads at start (`{"privateKey","certChain",
+ * The ECS server in a Docker container (the reference's image): the `docker create` arguments and
+ * the security file the containerised server reads at start (`{"privateKey","certChain",
  * "bearerToken","adminToken"}` at /app/.aws-sso/mnt/docker-ecs; the reference's server ignores
  * `adminToken`).
  *
@@ -10,8 +10,16 @@
  * it starts.
  *
  * ```ts
- * const args = dockerCreateArgs({ image, version, bindIp: "127.0.0.1", port: 4144, user });
- * const tar = securityArchive({ privateKey, certChain, bearerToken, adminToken }, user, nowSec);
+ * declare const security: EcsSecurity; // privateKey, certChain, bearerToken, adminToken
+ * const user = { uid: 1000, gid: 1000 };
+ * const args = dockerCreateArgs({
+ *   image: ECS_DOCKER_IMAGE,
+ *   version: "latest",
+ *   bindIp: "127.0.0.1",
+ *   port: 4144,
+ *   user,
+ * });
+ * const tar = securityArchive(security, user, Math.floor(Date.UTC(2026, 0, 1) / 1000));
  * ```
  *
  * @module

@@ -1,9 +1,12 @@
 /**
- * The client side of the ECS server (reference §12.2): what `ecs load|unload|list|profile` and
+ * The client side of the ECS server (docs/design.md §2.5): what `ecs load|unload|list|profile` and
  * `ecs docker start --default` send, with the bearer token when one is set, and the admin
  * credential on loads and unloads only.
  *
  * ```ts
+ * import type { RoleCredentials } from "../creds/role_credentials.ts";
+ * declare const creds: RoleCredentials;
+ * declare const token: string;
  * const address = parseServerAddress("localhost:4144");      // undefined when invalid
  * const client = new EcsClient({ baseUrl: serverBaseUrl(address!, false), token, fetch });
  * await client.load("dev:Admin", creds, { slotted: true });   // PUT /slot/dev%3AAdmin
@@ -162,8 +165,8 @@ export class EcsClient {
       return await this.#o.fetch(url, { method, headers, body });
     } catch (e) {
       // fetch() says only "fetch failed"; the reason (refused, certificate ...) is the cause.
-      const cause = (e as Error).cause;
-      const reason = cause instanceof Error ? cause.message : (e as Error).message;
+      const cause = e instanceof Error ? e.cause : undefined;
+      const reason = cause instanceof Error ? cause.message : errorMessage(e);
       throw new AwsSsoError(
         `Cannot reach the ECS server at ${this.#o.baseUrl}: ${reason}`,
         {

@@ -1,5 +1,5 @@
 /**
- * The ECS server's HTTP interface (reference §12.1 with SPEC §2's fixes): a `Request →
+ * The ECS server's HTTP interface (docs/design.md §2.5, with its fixes of §4): a `Request →
  * Response` function over {@link EcsSlots}, speaking the container-credentials protocol the
  * AWS SDKs and CLI use (`AWS_CONTAINER_CREDENTIALS_FULL_URI` +
  * `AWS_CONTAINER_AUTHORIZATION_TOKEN`) and the reference's load/unload/list routes.
@@ -31,6 +31,7 @@ import { timeRemain } from "../time_remain.ts";
 import { adminCredentialMatches, authorizationMatches, ECS_ADMIN_HEADER } from "./bearer_token.ts";
 import { parseLoadRequest } from "./load_request.ts";
 import type { EcsSlot, EcsSlots } from "./slot_store.ts";
+import { errorMessage } from "../errors.ts";
 
 /** Options of {@link EcsHandler}. */
 export interface EcsHandlerOptions {
@@ -166,7 +167,7 @@ export class EcsHandler {
       if (e instanceof BodyTooLarge) {
         res = message(413, "Request body too large");
       } else {
-        this.#o.logger.error(`ECS request failed: ${(e as Error).message}`, {
+        this.#o.logger.error(`ECS request failed: ${errorMessage(e)}`, {
           method: req.method,
           path: url.pathname,
         });

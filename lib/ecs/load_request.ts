@@ -1,5 +1,5 @@
 /**
- * The body of `PUT /` and `PUT /slot/<name>` on the ECS server (reference §12.1), which
+ * The body of `PUT /` and `PUT /slot/<name>` on the ECS server, which
  * `ecs load` sends: the profile name and the role credentials in the secure store's JSON shape.
  *
  * ```json
@@ -13,6 +13,7 @@
 import { isAccountId, normalizeAccountId } from "../account_id.ts";
 import { parseRoleArn, roleArn } from "../arn.ts";
 import type { RoleCredentials } from "../creds/role_credentials.ts";
+import { errorMessage } from "../errors.ts";
 
 /** A parsed load request: which profile, and its credentials (with the role ARN). */
 export interface LoadRequest {
@@ -46,7 +47,7 @@ export function parseLoadRequest(text: string): ParsedLoadRequest {
   try {
     body = JSON.parse(text);
   } catch (e) {
-    return { error: `parsing json: ${(e as Error).message}` };
+    return { error: `parsing json: ${errorMessage(e)}` };
   }
   if (!isObject(body)) return { error: "parsing json: expected an object" };
   const profileName = body.ProfileName;
@@ -100,6 +101,8 @@ export function parseLoadRequest(text: string): ParsedLoadRequest {
  *
  * @example
  * ```ts
+ * import type { RoleCredentials } from "../creds/role_credentials.ts";
+ * declare const creds: RoleCredentials;
  * encodeLoadRequest("dev:Admin", creds); // '{"ProfileName":"dev:Admin","Creds":{...}}'
  * ```
  */

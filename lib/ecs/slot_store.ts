@@ -1,5 +1,5 @@
 /**
- * The ECS server's credentials (reference §12.1, SPEC §3.6): a default slot and named slots,
+ * The ECS server's credentials (docs/design.md §2.5): a default slot and named slots,
  * each holding one role's credentials, which the server refreshes itself before they expire.
  *
  * A slot is loaded with credentials the client sends (`ecs load`, or any reference client); the
@@ -8,7 +8,7 @@
  * single-flight `process` uses — for newer ones. A container using the server therefore never
  * sees stale credentials while the user's SSO session lasts.
  *
- * Rules (the 20/15-minute rules of SPEC §2, applied to a long-running server):
+ * Rules (the 20/15-minute rules of docs/design.md §2.3, applied to a long-running server):
  * - refresh when fewer than 20 minutes remain, but not more often than half the lifetime AWS
  *   gives (between 30 s and 5 min), so short-lived credentials cannot cause a refresh storm;
  * - a request for credentials with fewer than 15 minutes left waits briefly for a due refresh
@@ -23,7 +23,10 @@
  * the meantime is discarded, and each slot has at most one refresh in flight.
  *
  * ```ts
- * const slots = new EcsSlots({ clock, logger, source });
+ * import type { RoleCredentials } from "../creds/role_credentials.ts";
+ * declare const options: EcsSlotsOptions; // clock, logger, source (an EcsCredentialSource)
+ * declare const creds: RoleCredentials;
+ * const slots = new EcsSlots(options);
  * slots.put(undefined, "dev:Admin", creds);           // the default slot
  * const found = await slots.get(undefined);           // { status: "ok", slot }
  * setInterval(() => slots.refreshDue(), 15_000);
@@ -33,7 +36,7 @@
  */
 import type { Clock } from "../clock.ts";
 import type { RoleCredentials } from "../creds/role_credentials.ts";
-import { AwsSsoError } from "../errors.ts";
+import { AwsSsoError, errorMessage } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 
 /** Where the server gets newer credentials for a slot's role. */
@@ -318,7 +321,7 @@ export class EcsSlots {
           : "";
         this.#logger.warn(
           `Cannot refresh the credentials of ${label(entry.name)}: ${
-            (e as Error).message
+            errorMessage(e)
           }${hints}; ${serving}; next try in ${Math.round(delay / 1000)} s`,
           { slot: entry.name, profile: entry.profileName },
         );

@@ -1,9 +1,10 @@
 /**
- * Checks the TLS certificate and private key `setup ecs ssl` stores for the ECS server
- * (reference §1.5: the certificate must be PEM X.509, the key PEM PKCS#8), and that they belong
+ * Checks the TLS certificate and private key `setup ecs ssl` stores for the ECS server (the
+ * certificate must be PEM X.509, the key PEM PKCS#8, as for the reference), and that they belong
  * together.
  *
  * ```ts
+ * declare const certText: string, keyText: string;
  * const cert = checkCertificatePem(certText);          // { ok: true, notAfterMs } | { ok: false, problem }
  * const key = checkPrivateKeyPem(keyText, certText);   // also checks the key matches the certificate
  * ```
@@ -11,6 +12,7 @@
  * @module
  */
 import { createPrivateKey, X509Certificate } from "node:crypto";
+import { errorMessage } from "../errors.ts";
 
 /** The outcome of a check: fine (with facts), or what is wrong. */
 export type PemCheck<T> = ({ ok: true } & T) | { ok: false; problem: string };
@@ -47,7 +49,7 @@ export function checkCertificatePem(
     const leaf = new X509Certificate(text);
     return { ok: true, notAfterMs: Date.parse(leaf.validTo), ca: leaf.ca };
   } catch (e) {
-    return { ok: false, problem: `not a valid X.509 certificate (${(e as Error).message})` };
+    return { ok: false, problem: `not a valid X.509 certificate (${errorMessage(e)})` };
   }
 }
 
@@ -89,7 +91,7 @@ export function checkPrivateKeyPem(
   try {
     key = createPrivateKey({ key: text, format: "pem" });
   } catch (e) {
-    return { ok: false, problem: `not a valid PKCS#8 private key (${(e as Error).message})` };
+    return { ok: false, problem: `not a valid PKCS#8 private key (${errorMessage(e)})` };
   }
   if (certificatePem !== undefined) {
     let matches = false;

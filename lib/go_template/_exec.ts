@@ -36,6 +36,7 @@ import {
 } from "./_nodes.ts";
 import { locate, TemplateError } from "./_template_error.ts";
 import { goTypeName, isGoInt, isTrue, sortedEntries, structTypeOf } from "./_value.ts";
+import { errorMessage } from "../errors.ts";
 
 /** Functions a template may call, by name; plain JS functions accept any arguments. */
 export interface TemplateFunctions {
@@ -488,7 +489,7 @@ export class CompiledTemplate implements Template {
       return fn(...argv);
     } catch (e) {
       st.node = node;
-      const message = e instanceof Error ? e.message : String(e);
+      const message = errorMessage(e);
       return this.#fail(
         st,
         `error calling ${name}: ${message}`,

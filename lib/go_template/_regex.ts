@@ -6,6 +6,7 @@
  */
 
 import { GoCallError } from "./_go_function.ts";
+import { errorMessage } from "../errors.ts";
 
 // Go's [[:name:]] classes, spelled as JS bracket contents.
 const POSIX_CLASSES: Readonly<Record<string, string>> = {
@@ -63,7 +64,7 @@ export function compileRegex(pattern: string): RegExp {
       re = new RegExp(source, flags);
     } catch (e) {
       throw new GoCallError(
-        `regexp: Compile(\`${pattern}\`): error parsing regexp: ${(e as Error).message}`,
+        `regexp: Compile(\`${pattern}\`): error parsing regexp: ${errorMessage(e)}`,
       );
     }
   }

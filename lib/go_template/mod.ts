@@ -1,5 +1,5 @@
 /**
- * A Go `text/template` engine for `ProfileFormat` (reference §3): the same language, the same
+ * A Go `text/template` engine for `ProfileFormat` (docs/design.md §3): the same language, the same
  * output and the same functions (sprig v3 plus aws-sso's own) as the Go tool, so profile names
  * users configured years ago keep rendering byte for byte. Parse once, execute many times.
  *

@@ -61,6 +61,7 @@ function b64url(part: string, what: string): Bytes {
  *
  * @example
  * ```ts
+ * declare const path: string, password: string;
  * const payload = await decryptPbes2Jwe(await Deno.readTextFile(path), password);
  * ```
  */

@@ -1,5 +1,5 @@
 /**
- * The AWS SSO CLI's secure-store record (reference §5.4) decoded into this tool's types.
+ * The AWS SSO CLI's secure-store record decoded into this tool's types.
  *
  * The reference keeps everything in ONE keyring item, key `aws-sso-cli-records`, whose data is
  * a JSON blob `{RegisterClientData: {"client-data:<Instance>": …}, CreateTokenResponse:
@@ -26,7 +26,7 @@ import { decryptPbes2Jwe } from "./jwe_pbes2.ts";
 export const REFERENCE_RECORD_KEY = "aws-sso-cli-records";
 /** Largest decoded blob accepted (bytes). */
 export const MAX_BLOB_BYTES = 8 * 1024 * 1024;
-/** The wincred store's chunk size (reference §5.4). */
+/** The reference's wincred store splits its record into parts of this many bytes. */
 const WINCRED_CHUNK = 2000;
 
 /**

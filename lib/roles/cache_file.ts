@@ -1,8 +1,8 @@
 /**
- * The role cache, `<ConfigDir>/cache.json` (reference §5.2): the accounts and roles discovered
+ * The role cache, `<ConfigDir>/cache.json` (docs/design.md §2.2): the accounts and roles discovered
  * per SSO instance, merged with config.yaml, plus each role's credential expiry and the usage
- * History. Compatible both ways with the reference's file: `Version` 4, the same keys, account
- * keys written as 12-digit strings, unpadded numeric keys accepted on read.
+ * History. Compatible both ways with the reference's file: `Version` 4, the same keys, account keys
+ * written as 12-digit strings, unpadded numeric keys accepted on read.
  *
  * Unlike the reference, every write happens under `<ConfigDir>/locks/cache.lock` and re-reads
  * the file first, so concurrent processes (an `exec` recording History while a `cache` runs, two
@@ -16,6 +16,7 @@ import type { Clock } from "../clock.ts";
 import { withLock } from "../file_lock.ts";
 import type { Logger } from "../logger.ts";
 import type { SsoInstance } from "../settings/settings.ts";
+import { errorMessage } from "../errors.ts";
 
 /** The cache format version this build reads and writes. */
 export const CACHE_VERSION = 4;
@@ -125,6 +126,7 @@ function sameStartUrl(a: string, b: string): boolean {
  *
  * @example
  * ```ts
+ * declare const cache: RoleCacheData;
  * instanceSection(cache, { name: "Default", startUrl: "https://b.awsapps.com/start", ssoRegion: "us-east-1" });
  * // undefined when the cached Default came from https://a.awsapps.com/start
  * ```
@@ -346,7 +348,7 @@ export function parseRoleCache(text: string): ParsedRoleCache {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return { cache: emptyRoleCache(), problem: `not valid JSON (${(e as Error).message})` };
+    return { cache: emptyRoleCache(), problem: `not valid JSON (${errorMessage(e)})` };
   }
   try {
     if (!isObject(raw)) throw new CacheFormatError("the top level", "is not an object");
@@ -473,7 +475,8 @@ export interface ExpiryInputs {
 
 /**
  * Returns why the instance's cached roles are out of date, or undefined when they are good
- * (reference §5.2, plus: a section missing for the instance, or built from another config).
+ * (the reference's checks, plus: a section missing for the instance, or built from another
+ * config).
  *
  * @example
  * ```ts
@@ -537,7 +540,7 @@ export async function readRoleCache(file: RoleCacheFile): Promise<RoleCacheData>
     text = await readTextFileIfExists(file.path);
   } catch (e) {
     file.logger.warn(
-      `cannot read the role cache ${file.displayPath ?? file.path}: ${(e as Error).message}`,
+      `cannot read the role cache ${file.displayPath ?? file.path}: ${errorMessage(e)}`,
     );
     return emptyRoleCache();
   }

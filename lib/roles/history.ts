@@ -1,5 +1,5 @@
 /**
- * Role usage History (reference §5.5): `exec`, `console` and `ecs load` push the role they used
+ * Role usage History: `exec`, `console` and `ecs load` push the role they used
  * to the front of the instance's History list (no duplicates, at most `HistoryLimit` entries);
  * the role gets a `History` tag `<AccountAlias>:<RoleName>,<unix seconds>`, which the picker
  * uses to offer recent roles first. Entries older than `HistoryMinutes` are dropped on load.

@@ -1,5 +1,5 @@
 /**
- * The columns `list` can show (reference §1.5 list), with their descriptions and table headers.
+ * The columns `list` can show, with their descriptions and table headers.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * `list` rendering (reference §1.5 list), pure: choose fields, filter with `--prefix
+ * `list` rendering, pure: choose fields, filter with `--prefix
  * Field=Prefix`, sort (`--sort`, `--reverse`), number the rows, and print a table under the
  * `List of AWS roles for SSO Instance: ...` header, or CSV without a header. Every cell is
  * escaped with {@link safeText}: names from the portal never reach the terminal or a CSV raw.
@@ -157,7 +157,11 @@ function tokenRemaining(options: ListViewOptions): string {
  *
  * @example
  * ```ts
- * renderRoleList(roles.roles, { fields: ["AccountIdPad", "RoleName"], sso: "Default", nowMs, formatTable });
+ * import type { RoleFlat } from "./role.ts";
+ * declare const roles: RoleFlat[];
+ * declare function formatTable(headers: string[], rows: string[][]): string; // cli/table.ts
+ * const nowMs = Date.UTC(2026, 0, 1);
+ * renderRoleList(roles, { fields: ["AccountIdPad", "RoleName"], sso: "Default", nowMs, formatTable });
  * ```
  */
 export function renderRoleList(roles: readonly RoleFlat[], options: ListViewOptions): string {

@@ -1,11 +1,11 @@
 /**
- * Profile names (reference §3): a role's explicit `Profile` wins; otherwise config
+ * Profile names (docs/design.md §3): a role's explicit `Profile` wins; otherwise config
  * `ProfileFormat`, a Go text/template, is rendered over the role's flat record (the empty format
  * means `{{ .AccountIdPad }}:{{ .RoleName }}`). Names must be unique within an instance.
  *
  * @module
  */
-import { AwsSsoError } from "../errors.ts";
+import { AwsSsoError, errorMessage } from "../errors.ts";
 import { EMPTY_PROFILE_FORMAT } from "../settings/settings.ts";
 import { goStruct, parseTemplate, profileTemplateFunctions } from "../go_template/mod.ts";
 import type { RoleTemplateData } from "./role.ts";
@@ -34,7 +34,7 @@ export class DuplicateProfileError extends AwsSsoError {
 
 /** The error's message on one line (the user sees one line, never a stack). */
 function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split("\n")[0]!.trim();
+  return (errorMessage(e)).split("\n")[0]!.trim();
 }
 
 const FIX_HINT = "fix ProfileFormat in config.yaml (a Go text/template, single-quoted in YAML)";
@@ -51,6 +51,8 @@ export interface ProfileNamer {
  *
  * @example
  * ```ts
+ * import type { RoleTemplateData } from "./role.ts";
+ * declare const role: RoleTemplateData; // account 012345678901, role Admin
  * compileProfileFormat("{{ .AccountIdPad }}:{{ .RoleName }}").profileName(role); // "012345678901:Admin"
  * ```
  */

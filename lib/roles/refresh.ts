@@ -1,5 +1,5 @@
 /**
- * Role discovery and the cache refresh (reference §4.7, §5.3): list the accounts, list each
+ * Role discovery and the cache refresh (docs/design.md §2.2): list the accounts, list each
  * account's roles through an adaptive worker pool, then merge the result with config.yaml into
  * a new cache section — automatic tags, config tags, explicit profiles, `Via` roles kept as
  * manual roles, credential expiries and History carried over — and report what was added and
@@ -202,7 +202,7 @@ function autoTags(id: string, account: CachedAccount, roleName: string): Record<
 }
 
 /**
- * Builds the instance's new cache section from discovery and config (reference §5.3) and checks
+ * Builds the instance's new cache section from discovery and config and checks
  * that profile names are unique (throws DuplicateProfileError; a failing ProfileFormat only warns).
  */
 export function mergeInstanceCache(options: MergeOptions): MergeResult {

@@ -1,10 +1,13 @@
 /**
- * The flat role record every command works with (reference §3 "AWSRoleFlat"), built from the
+ * The flat role record every command works with (the reference's "AWSRoleFlat"), built from the
  * role cache, and {@link RoleSet}: the roles of one SSO instance with lookups by ARN, by profile
  * name and by account + role name.
  *
  * ```ts
- * const roles = buildRoleSet(cache, { instance, profileFormat, nowMs });
+ * import type { RoleCacheData } from "./cache_file.ts";
+ * declare const cache: RoleCacheData;
+ * declare const options: BuildRoleSetOptions; // instance, profileFormat, nowMs
+ * const roles = buildRoleSet(cache, options);
  * roles.byProfile("prod:AdministratorAccess"); // RoleFlat | undefined
  * roles.byArn("arn:aws:iam::012345678901:role/AdministratorAccess");
  * roles.byAccountRole("12345678901", "ReadOnly"); // leading zeros optional
@@ -13,7 +16,7 @@
  * @module
  */
 import { normalizeAccountId } from "../account_id.ts";
-import { parseRoleArn } from "../arn.ts";
+import { parseRoleArn, roleArn, type RoleRef } from "../arn.ts";
 import type { SsoInstance } from "../settings/settings.ts";
 import {
   type CachedInstance,
@@ -172,7 +175,7 @@ export interface BuildRoleSetOptions {
 const VOLATILE_TEMPLATE = /Expires|\bId\b|Tags|History|\$/;
 
 /**
- * A cached role's tags with `Profile` and `Via` from its own fields (reference §8.2 lists both
+ * A cached role's tags with `Profile` and `Via` from its own fields (the reference lists both
  * among a role's tags): a cache.json written by the reference tool, or not refreshed since, may
  * hold the fields without the tags, and the picker and `tags` must show them all the same.
  */
@@ -225,6 +228,51 @@ export function flattenInstance(
     }
   }
   return out;
+}
+
+/**
+ * The record of a role that is not in the cache (named by ARN, or account and role name), from
+ * what config.yaml says about it. `Id` is -1 and `ProfileName` is the configured `Profile` or ""
+ * (no generated name: the role is not in the cache).
+ *
+ * @example
+ * ```ts
+ * const instance = {
+ *   name: "Default",
+ *   startUrl: "https://d-1234567890.awsapps.com/start",
+ *   ssoRegion: "us-east-1",
+ *   authUrlAction: "open" as const,
+ *   accounts: {},
+ * };
+ * const role = roleFromConfig({ accountId: "012345678901", roleName: "Admin" }, instance);
+ * role.Arn; // "arn:aws:iam::012345678901:role/Admin"
+ * role.ProfileName; // "": not in the cache, no Profile configured
+ * ```
+ */
+export function roleFromConfig(ref: RoleRef, instance: SsoInstance): RoleFlat {
+  const account = instance.accounts[ref.accountId];
+  const config = account?.roles[ref.roleName];
+  return {
+    Id: -1,
+    AccountId: Number(ref.accountId),
+    AccountIdPad: ref.accountId,
+    AccountName: account?.name ?? "",
+    AccountAlias: "",
+    EmailAddress: "",
+    ExpiresEpoch: 0,
+    Expires: "",
+    Arn: roleArn(ref.accountId, ref.roleName),
+    RoleName: ref.roleName,
+    Profile: config?.profile ?? "",
+    DefaultRegion: config?.defaultRegion ?? account?.defaultRegion ?? instance.defaultRegion ??
+      "",
+    SSO: instance.name,
+    SSORegion: instance.ssoRegion,
+    StartUrl: instance.startUrl,
+    Tags: { ...(account?.tags ?? {}), ...(config?.tags ?? {}) },
+    Via: config?.via ?? "",
+    ProfileName: config?.profile ?? "",
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Parses and validates config.yaml. Every error names the file, line and column; unknown keys
- * warn and are ignored; deprecated keys are rewritten like the reference does (§2.2, §2.3).
+ * warn and are ignored; deprecated keys are rewritten like the reference does (docs/config.md).
  * Keys match case-insensitively, as the reference's decoder does.
  *
  * Like the reference, only what every command depends on stops the load: YAML syntax, value
@@ -16,6 +16,7 @@ import type { Node, Pair, YAMLMap } from "yaml";
 import { normalizeAccountId } from "../account_id.ts";
 import { parseRoleArn, roleArn } from "../arn.ts";
 import { isKnownRegion, isRegionName } from "../aws/regions.ts";
+import { DEFAULT_MAX_BACKOFF_SECONDS, DEFAULT_MAX_RETRY } from "../aws/retry.ts";
 import { ConfigError } from "../errors.ts";
 import { isLogLevel, type LogLevel } from "../logger.ts";
 import { DEPRECATED_LIST_FIELDS } from "../roles/list_fields.ts";
@@ -263,12 +264,13 @@ export function defaultSettings(
     cacheRefresh: 168,
     autoConfigCheck: false,
     threads: 5,
-    maxRetry: 10,
-    maxBackoff: 5,
+    maxRetry: DEFAULT_MAX_RETRY,
+    maxBackoff: DEFAULT_MAX_BACKOFF_SECONDS,
     urlAction: "open",
     configProfilesUrlAction: "open",
     urlExecCommand: [],
     consoleDuration: 60,
+    consolePortal: false,
     profileFormat: FRIENDLY_PROFILE_FORMAT,
     configVariables: {},
     logLevel: "info",
@@ -398,6 +400,7 @@ export function loadSettings(text: string, options: LoadSettingsOptions): Loaded
       }
       s.consoleDuration = d;
     },
+    ConsolePortal: (v) => (s.consolePortal = loader.bool(v, "ConsolePortal") ?? false),
     ConfigProfilesBinaryPath: (v) => {
       const p = loader.string(v, "ConfigProfilesBinaryPath");
       s.configProfilesBinaryPath = p === undefined || p === "" ? undefined : p;
@@ -563,6 +566,7 @@ function loadInstance(loader: Loader, name: string, pair: Pair, urlAction: UrlAc
   let ssoRegion: string | undefined;
   let defaultRegion: string | undefined;
   let authUrlAction: UrlAction | undefined;
+  let consolePortal: boolean | undefined;
   const accounts: Record<string, AccountConfig> = {};
   const key = (k: string) => `SSOConfig.${name}.${k}`;
   // StartUrl and SSORegion matter only to the commands that use this instance: another
@@ -597,6 +601,7 @@ function loadInstance(loader: Loader, name: string, pair: Pair, urlAction: UrlAc
     AuthUrlAction: (
       v,
     ) => (authUrlAction = loader.urlAction(v, "AuthUrlAction", key("AuthUrlAction"))),
+    ConsolePortal: (v) => (consolePortal = loader.bool(v, "ConsolePortal")),
     Accounts: (v) => {
       for (const accountPair of loader.mapPairs(v, `SSOConfig.${name}.Accounts`)) {
         const account = loadAccount(loader, name, accountPair);
@@ -631,6 +636,7 @@ function loadInstance(loader: Loader, name: string, pair: Pair, urlAction: UrlAc
     ssoRegion: ssoRegion ?? "",
     defaultRegion,
     authUrlAction: authUrlAction ?? urlAction,
+    ...(consolePortal === undefined ? {} : { consolePortal }),
     accounts,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Which SSO instance a command uses (reference §2.2): `--sso` / `AWS_SSO`, else `DefaultSSO`,
+ * Which SSO instance a command uses: `--sso` / `AWS_SSO`, else `DefaultSSO`,
  * else the only configured one.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * The typed view of config.yaml (reference §2.3 and §2.5) with the reference's defaults.
+ * The typed view of config.yaml (docs/config.md) with the reference's defaults.
  * Field names are the YAML keys in camelCase; lib/settings/load_settings.ts maps them.
  *
  * @module
@@ -58,6 +58,11 @@ export interface SsoInstance {
   defaultRegion?: string;
   /** URL action for the login URL (defaults to the global UrlAction). */
   authUrlAction: UrlAction;
+  /**
+   * `ConsolePortal` of this instance, when it sets one: `console` opens the access portal's
+   * shortcut link instead of a federation sign-in URL. Unset: the top-level `ConsolePortal`.
+   */
+  consolePortal?: boolean;
   /** Account overlays keyed by 12-digit id. */
   accounts: Record<string, AccountConfig>;
 }
@@ -108,6 +113,8 @@ export interface Settings {
   urlExecCommand: string[];
   /** Console session minutes (15..720). */
   consoleDuration: number;
+  /** `console` opens the access portal's shortcut link by default (`--portal`). */
+  consolePortal: boolean;
   /** Binary written into credential_process lines. */
   configProfilesBinaryPath?: string;
   /** Go text/template for profile names. */
@@ -145,7 +152,7 @@ export interface Settings {
   /**
    * Invalid values of settings that only some commands use, by setting path (`SecureStore`,
    * `UrlAction`, `SSOConfig.<name>.StartUrl` ...): reported by {@link assertSettingsUsable}
-   * where the setting is used, so that they do not stop every other command (reference §2.2
+   * where the setting is used, so that they do not stop every other command (the reference
    * validates only `exec` vs container actions and AuthWorkflow at load).
    */
   problems: Record<string, SettingProblem>;
@@ -168,6 +175,7 @@ export interface SettingProblem {
  *
  * @example
  * ```ts
+ * declare const settings: Settings;
  * assertSettingsUsable(settings, "SecureStore"); // before opening the store
  * ```
  */

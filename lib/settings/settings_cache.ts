@@ -14,7 +14,7 @@ import type { Settings } from "./settings.ts";
  * Bump when `Settings` or the loader's output changes shape or meaning, so caches written by
  * an older aws-sso are ignored.
  */
-export const SETTINGS_CACHE_FORMAT = 2;
+export const SETTINGS_CACHE_FORMAT = 3;
 
 /** File name inside the config directory. */
 export const SETTINGS_CACHE_FILE = "settings-cache.json";
@@ -59,6 +59,7 @@ function sameKey(a: SettingsCacheKey, b: unknown): boolean {
  *
  * @example
  * ```ts
+ * declare const key: SettingsCacheKey;
  * readSettingsCache("not json", key); // undefined
  * ```
  */

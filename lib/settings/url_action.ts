@@ -1,5 +1,5 @@
 /**
- * What to do with a URL (login page, console sign-in): reference §2.3 and §7.3.
+ * What to do with a URL (login page, console sign-in): the `UrlAction` values of docs/config.md.
  *
  * @module
  */

@@ -18,7 +18,7 @@
 import type { EndpointOptions } from "../aws/endpoints.ts";
 import { readTextFileIfExists, writeTextFileAtomic } from "../atomic_file.ts";
 import type { Clock } from "../clock.ts";
-import { AwsApiError, NotLoggedInError } from "../errors.ts";
+import { AwsApiError, errorMessage, NotLoggedInError } from "../errors.ts";
 import { withLock } from "../file_lock.ts";
 import type { Logger } from "../logger.ts";
 import type { ClientRegistration } from "../secure_store.ts";
@@ -156,7 +156,7 @@ export class AwsCliTokenProvider {
     try {
       text = await this.#io.read(cachePath);
     } catch (e) {
-      logger.debug("cannot read the AWS CLI token cache", { error: (e as Error).message });
+      logger.debug("cannot read the AWS CLI token cache", { error: errorMessage(e) });
       return { problem: "its cached token cannot be read" };
     }
     if (text === undefined) return { problem: "you are not logged in to AWS SSO" };
@@ -197,12 +197,12 @@ export class AwsCliTokenProvider {
     } catch (e) {
       if (isRefusal(e)) {
         // The session ended (or the grant was revoked): the AWS CLI would fail the same way.
-        logger.debug("AWS refused the refresh token", { error: (e as Error).message });
+        logger.debug("AWS refused the refresh token", { error: errorMessage(e) });
         return undefined;
       }
       if (leftMs > VALID_MARGIN_MS) {
         logger.warn("Could not refresh the AWS CLI's SSO token; using the current one", {
-          error: (e as Error).message,
+          error: errorMessage(e),
         });
         return undefined;
       }

@@ -1,5 +1,5 @@
 /**
- * The two interactive SSO logins (reference §4.3, §4.4; SPEC §3.3): PKCE with a loopback
+ * The two interactive SSO logins (docs/design.md §2.1): PKCE with a loopback
  * listener (and the pasted redirect URL as a second way back, for browsers on another machine),
  * and the device-code flow with polling. Everything that touches the user (opening URLs,
  * messages, reading a pasted line) is injected, so cli/ decides between stderr and /dev/tty.
@@ -8,7 +8,7 @@
  */
 import type { EndpointOptions } from "../aws/endpoints.ts";
 import type { Clock } from "../clock.ts";
-import { AwsApiError, AwsSsoError } from "../errors.ts";
+import { AwsApiError, AwsSsoError, errorMessage } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { safeText } from "../safe_text.ts";
 import type { ClientRegistration } from "../secure_store.ts";
@@ -236,14 +236,14 @@ export async function deviceLogin(
     auth = await start(current);
   } catch (first) {
     deps.logger.debug("StartDeviceAuthorization failed; registering a new client", {
-      error: (first as Error).message,
+      error: errorMessage(first),
     });
     try {
       current = await reregister();
       auth = await start(current);
     } catch (e) {
       throw new LoginFailedError(
-        `Unable to start device authorization with AWS SSO: ${(e as Error).message}`,
+        `Unable to start device authorization with AWS SSO: ${errorMessage(e)}`,
         { cause: e, hints: ["check StartUrl and SSORegion in config.yaml"] },
       );
     }
@@ -295,7 +295,7 @@ async function pollDeviceToken(
         });
       }
       throw new LoginFailedError(
-        `Unable to create a new AWS SSO token: ${(e as Error).message}`,
+        `Unable to create a new AWS SSO token: ${errorMessage(e)}`,
         { cause: e, hints: [AGAIN] },
       );
     }

@@ -9,8 +9,9 @@
  *
  * @module
  */
-import { AwsSsoError } from "../errors.ts";
+import { AwsSsoError, errorMessage } from "../errors.ts";
 import { type CallbackResult, checkCallback } from "./pkce.ts";
+import { safeText } from "../safe_text.ts";
 
 /** A redirect that ends the wait: a code, or an error to abort the login with. */
 export type ListenerOutcome = Exclude<CallbackResult, { kind: "ignore" | "foreign" }>;
@@ -63,16 +64,9 @@ function text(status: number, body: string): Response {
   });
 }
 
-/** Request-supplied text for a log line: control characters escaped, at most 100 characters. */
+/** Request-supplied text for a log line: escaped (lib/safe_text.ts), at most 100 characters. */
 function escaped(text: string): string {
-  const cut = text.length > 100 ? `${text.slice(0, 100)}...` : text;
-  let out = "";
-  for (const c of cut) {
-    const code = c.charCodeAt(0);
-    const control = code < 0x20 || (code >= 0x7f && code <= 0x9f);
-    out += control ? `\\u${code.toString(16).padStart(4, "0")}` : c;
-  }
-  return out;
+  return safeText(text.length > 100 ? `${text.slice(0, 100)}...` : text);
 }
 
 /** The real listener, on `Deno.serve`; bound by the time this returns. */
@@ -117,7 +111,7 @@ export function startLoopbackListener(
       );
     }
     throw new AwsSsoError(
-      `Cannot listen on 127.0.0.1:${port} for the login: ${(e as Error).message}`,
+      `Cannot listen on 127.0.0.1:${port} for the login: ${errorMessage(e)}`,
       { cause: e },
     );
   }

@@ -1,5 +1,5 @@
 /**
- * The AWS SSO OIDC API (reference §4.1–§4.4, SPEC §4): RegisterClient, StartDeviceAuthorization
+ * The AWS SSO OIDC API (docs/design.md §2.1): RegisterClient, StartDeviceAuthorization
  * and CreateToken over REST-JSON. Every secret in a response is registered with the logger
  * before anything else can see it.
  *

@@ -1,5 +1,5 @@
 /**
- * PKCE pieces of the authorization-code login (reference §4.3, RFC 7636): code verifier,
+ * PKCE pieces of the authorization-code login (RFC 7636): code verifier,
  * S256 challenge, state, the authorize URL and a constant-time state comparison.
  *
  * @module

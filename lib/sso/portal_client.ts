@@ -1,5 +1,5 @@
 /**
- * The AWS SSO portal API (reference §4.1, §4.7, §4.8; SPEC §4): ListAccounts, ListAccountRoles,
+ * The AWS SSO portal API (docs/design.md §2.2, §2.3): ListAccounts, ListAccountRoles,
  * GetRoleCredentials and Logout, authenticated with the `x-amz-sso_bearer_token` header.
  *
  * @module
@@ -30,7 +30,7 @@ export interface PortalRoleCredentials {
   expiration: number;
 }
 
-/** The largest page the portal API serves (reference §4.7: MaxResults clamped to 100). */
+/** The largest page the portal API serves (a larger MaxResults is clamped to 100). */
 export const PORTAL_PAGE_SIZE = 100;
 
 /** A client for one Identity Center region. */

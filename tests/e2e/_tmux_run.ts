@@ -3,6 +3,7 @@
  * text on the screen, type answers, read the exit status.
  */
 import { baseEnv } from "./run_cli.ts";
+import { errorMessage } from "../../lib/errors.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const SOCKET = `aws-sso-tmux-run-${Deno.pid}`;
@@ -100,7 +101,7 @@ export async function startInTmux(
           return typeof text === "string" ? s.includes(text) : text.test(s);
         });
       } catch (e) {
-        throw new Error(`${(e as Error).message}; screen:\n${await screen()}`);
+        throw new Error(`${errorMessage(e)}; screen:\n${await screen()}`);
       }
       for (const k of keys) {
         await (NAMED_KEYS.has(k)

@@ -406,6 +406,40 @@ awsTest("exec and console take --aws-profile without config.yaml", async () => {
 });
 
 awsTest(
+  "console --portal --aws-profile prints the profile's shortcut link with no token",
+  async () => {
+    await using w = await world();
+    // No `aws sso login`: the access portal in the browser does the sign-in.
+    const r = await w.awsSso([
+      "console",
+      "--portal",
+      "--aws-profile",
+      "p",
+      "--service",
+      "s3",
+      "--url-action",
+      "print",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "");
+    const line = r.stderr.split("\n").find((l) => l.startsWith(`${w.emu.startUrl}/#/console?`));
+    assert.ok(line, r.stderr);
+    const link = new URL(line);
+    assert.deepEqual(
+      Object.fromEntries(new URLSearchParams(link.hash.slice("#/console?".length))),
+      {
+        account_id: ACCOUNT,
+        role_name: "Developer",
+        destination: "https://console.aws.amazon.com/s3/home?region=eu-west-1",
+      },
+    );
+    for (const op of ["CreateToken", "GetRoleCredentials", "getSigninToken"]) {
+      assert.equal(w.emu.counters[op] ?? 0, 0, `${op} was called`);
+    }
+  },
+);
+
+awsTest(
   "--interactive logs in with the browser and writes the token where the AWS CLI finds it",
   async () => {
     await using w = await world();

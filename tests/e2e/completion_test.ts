@@ -10,6 +10,7 @@ import { startEmulator } from "../emulator/emulator.ts";
 import { cli, credsSession, E2E } from "./_creds_session.ts";
 import { tmuxOn, waitFor } from "./_tmux_run.ts";
 import { baseEnv, runCli } from "./run_cli.ts";
+import { errorMessage } from "../../lib/errors.ts";
 
 const SOCKET = `aws-sso-completion-test-${Deno.pid}`;
 
@@ -75,7 +76,7 @@ async function startShell(shell: string, home: string, env: Record<string, strin
       try {
         await waitFor(`"${expected}" after TAB`, async () => re.test(await screen()), 15_000);
       } catch (e) {
-        throw new Error(`${(e as Error).message}; screen:\n${await screen()}`);
+        throw new Error(`${errorMessage(e)}; screen:\n${await screen()}`);
       }
       await tmux("send-keys", "-t", name, "C-u");
     },

@@ -207,34 +207,39 @@ Deno.test({
   },
 });
 
+/** Credentials of a plain sts:AssumeRole (not an Identity Center role), as environment variables. */
+async function assumedRoleEnv(w: World): Promise<Record<string, string>> {
+  const sso = await processCredentials(w, ADMIN);
+  const sts = new STSClient({
+    region: "us-east-1",
+    endpoint: w.emu.url,
+    credentials: {
+      accessKeyId: sso.AWS_ACCESS_KEY_ID,
+      secretAccessKey: sso.AWS_SECRET_ACCESS_KEY,
+      sessionToken: sso.AWS_SESSION_TOKEN,
+    },
+  });
+  const assumed = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: "arn:aws:iam::123456789012:role/Deployer",
+      RoleSessionName: "console-test",
+    }),
+  );
+  sts.destroy();
+  const c = assumed.Credentials!;
+  return {
+    AWS_ACCESS_KEY_ID: c.AccessKeyId!,
+    AWS_SECRET_ACCESS_KEY: c.SecretAccessKey!,
+    AWS_SESSION_TOKEN: c.SessionToken!,
+  };
+}
+
 Deno.test({
   name: "console with assumed-role credentials of a role not in the cache omits SessionDuration",
   ...opts,
   async fn() {
     await using w = await world();
-    const sso = await processCredentials(w, ADMIN);
-    const sts = new STSClient({
-      region: "us-east-1",
-      endpoint: w.emu.url,
-      credentials: {
-        accessKeyId: sso.AWS_ACCESS_KEY_ID,
-        secretAccessKey: sso.AWS_SECRET_ACCESS_KEY,
-        sessionToken: sso.AWS_SESSION_TOKEN,
-      },
-    });
-    const assumed = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: "arn:aws:iam::123456789012:role/Deployer",
-        RoleSessionName: "console-test",
-      }),
-    );
-    sts.destroy();
-    const c = assumed.Credentials!;
-    const r = await w.cli(["console", "-u", "printurl"], {
-      AWS_ACCESS_KEY_ID: c.AccessKeyId!,
-      AWS_SECRET_ACCESS_KEY: c.SecretAccessKey!,
-      AWS_SESSION_TOKEN: c.SessionToken!,
-    });
+    const r = await w.cli(["console", "-u", "printurl"], await assumedRoleEnv(w));
     assert.equal((await signIn(printedUrl(w, r))).status, 302);
   },
 });
@@ -393,6 +398,270 @@ Deno.test({
     assert.ok(!r.stderr.includes(token), "the token is not printed");
     // The server is gone after the first fetch: a second one is refused.
     await assert.rejects(fetch(link));
+    await Deno.remove(bin, { recursive: true });
+  },
+});
+
+/** The access-portal shortcut link printed by `--url-action print`/`printurl` (one line). */
+function printedPortalLink(w: World, r: CliResult): URL {
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, "", "stdout stays empty");
+  const lines = r.stderr.split("\n").filter((l) => l.startsWith(`${w.emu.startUrl}/#/console?`));
+  assert.equal(lines.length, 1, r.stderr);
+  assert.ok(!r.stderr.includes("/federation"), r.stderr);
+  return new URL(lines[0]!);
+}
+
+/** The shortcut link's `#/console?...` values. */
+function portalParams(link: URL): Record<string, string> {
+  assert.ok(link.hash.startsWith("#/console?"), link.hash);
+  return Object.fromEntries(new URLSearchParams(link.hash.slice("#/console?".length)));
+}
+
+/** No role credentials, no sign-in token, no secret of the emulator in what was printed. */
+function assertNoCredentialsUsed(w: World, r: CliResult): void {
+  for (const op of ["GetRoleCredentials", "getSigninToken", "login", "AssumeRole"]) {
+    assert.equal(w.emu.counters[op] ?? 0, 0, `${op} was called`);
+  }
+  for (const s of w.emu.issuedSecrets()) {
+    assert.ok(!r.stderr.includes(s) && !r.stderr.includes(encodeURIComponent(s)), "a secret");
+  }
+}
+
+Deno.test({
+  name:
+    "console --portal --url-action print prints the portal's shortcut link, without and with --service, and fetches no credentials",
+  ...opts,
+  async fn() {
+    await using w = await world(`    Accounts:
+      "123456789012":
+        DefaultRegion: ap-southeast-2
+`);
+    const plain = await w.cli(["console", "--portal", "-p", ADMIN, "--url-action", "print"]);
+    const link = printedPortalLink(w, plain);
+    assert.equal(`${link.origin}${link.pathname}`, `${w.emu.startUrl}/`);
+    assert.deepEqual(portalParams(link), {
+      account_id: "012345678901",
+      role_name: "AdministratorAccess",
+    });
+    assert.match(plain.stderr, /Please open the following URL in your browser/);
+
+    const s3 = await w.cli(["console", "--portal", "-p", ADMIN, "-u", "print", "--service", "s3"]);
+    assert.deepEqual(portalParams(printedPortalLink(w, s3)), {
+      account_id: "012345678901",
+      role_name: "AdministratorAccess",
+      destination: "https://console.aws.amazon.com/s3/home?region=us-east-1",
+    });
+    // The destination is URL-encoded inside the fragment.
+    assert.match(s3.stderr, /&destination=https%3A%2F%2Fconsole\.aws\.amazon\.com%2Fs3%2Fhome%3F/);
+
+    // Another account's role, its DefaultRegion, and --destination / --region.
+    const other = "123456789012:AdministratorAccess";
+    const ec2 = await w.cli([
+      "console",
+      "--portal",
+      "-p",
+      other,
+      "-u",
+      "printurl",
+      "--service",
+      "ec2",
+    ]);
+    assert.deepEqual(portalParams(printedPortalLink(w, ec2)), {
+      account_id: "123456789012",
+      role_name: "AdministratorAccess",
+      destination: "https://console.aws.amazon.com/ec2/home?region=ap-southeast-2",
+    });
+    const dest = "/ec2/home?region=us-west-2#Instances:";
+    const path = await w.cli([
+      "console",
+      "--portal",
+      "-p",
+      ADMIN,
+      "-u",
+      "printurl",
+      "--destination",
+      dest,
+    ]);
+    assert.equal(
+      portalParams(printedPortalLink(w, path)).destination,
+      `https://console.aws.amazon.com${dest}`,
+    );
+    const region = await w.cli([
+      "console",
+      "--portal",
+      "-p",
+      ADMIN,
+      "-u",
+      "printurl",
+      "-r",
+      "eu-west-1",
+    ]);
+    assert.equal(
+      portalParams(printedPortalLink(w, region)).destination,
+      "https://console.aws.amazon.com/console/home?region=eu-west-1",
+    );
+    for (const r of [plain, s3, ec2, path, region]) assertNoCredentialsUsed(w, r);
+    const cache = JSON.parse(await Deno.readTextFile(`${w.home}/${CONFIG_DIR}/cache.json`));
+    assert.equal(
+      cache.SSO.Default.History[0],
+      "arn:aws:iam::012345678901:role/AdministratorAccess",
+    );
+  },
+});
+
+Deno.test({
+  name:
+    "ConsolePortal: true makes --portal the default, per instance over top level; --no-portal signs in",
+  ...opts,
+  async fn() {
+    await using w = await world(`    ConsolePortal: true
+`);
+    await Deno.writeTextFile(
+      `${w.home}/${CONFIG_DIR}/config.yaml`,
+      `ConsolePortal: false\n${await Deno.readTextFile(`${w.home}/${CONFIG_DIR}/config.yaml`)}`,
+    );
+    const byDefault = await w.cli(["console", "-p", ADMIN, "-u", "printurl"]);
+    assert.equal(portalParams(printedPortalLink(w, byDefault)).role_name, "AdministratorAccess");
+    assertNoCredentialsUsed(w, byDefault);
+    const signIn_ = await w.cli(["console", "--no-portal", "-p", ADMIN, "-u", "printurl"]);
+    assert.equal((await signIn(printedUrl(w, signIn_))).status, 302);
+    assert.equal(w.emu.counters["getSigninToken"], 1);
+  },
+});
+
+Deno.test({
+  name: "console --portal refuses a Via role and non-SSO credentials, fetching nothing",
+  ...opts,
+  async fn() {
+    await using w = await world(VIA_CONFIG);
+    const via = await w.cli([
+      "console",
+      "--portal",
+      "-p",
+      "123456789012:Deployer",
+      "-u",
+      "printurl",
+    ]);
+    assert.equal(via.code, 2, via.stderr);
+    assert.match(via.stderr, /--portal cannot open 123456789012:Deployer/);
+    assert.match(via.stderr, /--no-portal/);
+    assertNoCredentialsUsed(w, via);
+    const cache = JSON.parse(await Deno.readTextFile(`${w.home}/${CONFIG_DIR}/cache.json`));
+    assert.deepEqual(cache.SSO.Default.History ?? [], [], "a refused role is not recorded");
+
+    const env = await assumedRoleEnv(w);
+    w.emu.resetCounters();
+    const assumed = await w.cli(["console", "--portal", "-u", "printurl"], env);
+    assert.equal(assumed.code, 2, assumed.stderr);
+    assert.match(assumed.stderr, /--portal cannot open 123456789012:Deployer/);
+    assertNoCredentialsUsed(w, assumed);
+  },
+});
+
+Deno.test({
+  name:
+    "console --portal with SSO role credentials in the environment links to their permission set",
+  ...opts,
+  async fn() {
+    await using w = await world();
+    const env = await processCredentials(w, ADMIN);
+    w.emu.resetCounters();
+    const r = await w.cli(["console", "--portal", "-u", "printurl"], env);
+    assert.deepEqual(portalParams(printedPortalLink(w, r)), {
+      account_id: "012345678901",
+      role_name: "AdministratorAccess",
+    });
+    assert.equal(w.emu.counters["GetCallerIdentity"], 1);
+    assertNoCredentialsUsed(w, r);
+  },
+});
+
+Deno.test({
+  name:
+    "console --portal hands a started browser the one-time link, which redirects to the shortcut link",
+  ...opts,
+  async fn() {
+    const bin = await Deno.makeTempDir();
+    const browser = await writeRecordingProgram(`${bin}/browser`);
+    await using w = await world(`UrlAction: exec\nUrlExecCommand: ["${browser.path}", "%s"]\n`);
+    const running = w.cli(["console", "--portal", "-p", ADMIN, "--service", "lambda"]);
+    const [call] = await browser.waitForCalls(1);
+    const link = call!.argv[0]!;
+    assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{43}$/);
+    const first = await signIn(link);
+    assert.equal(first.status, 302);
+    const target = new URL(first.location!);
+    assert.equal(`${target.origin}${target.pathname}`, `${w.emu.startUrl}/`);
+    assert.deepEqual(portalParams(target), {
+      account_id: "012345678901",
+      role_name: "AdministratorAccess",
+      destination: "https://console.aws.amazon.com/lambda/home?region=us-east-1",
+    });
+    const r = await running;
+    assert.equal(r.code, 0, r.stderr);
+    assertNoCredentialsUsed(w, r);
+    await assert.rejects(fetch(link));
+    await Deno.remove(bin, { recursive: true });
+  },
+});
+
+Deno.test({
+  name:
+    "console --portal works with clip, ansi-osc52 and the container actions (profile name and Color tag)",
+  ...opts,
+  async fn() {
+    const bin = await Deno.makeTempDir();
+    const clipped = `${bin}/clipboard.txt`;
+    await writeRecordingProgram(`${bin}/xclip`, `cat > '${clipped}'`);
+    const browser = await writeRecordingProgram(`${bin}/browser`);
+    await using w = await world(`    Accounts:
+      "012345678901":
+        Roles:
+          AdministratorAccess:
+            Tags:
+              Color: red
+UrlExecCommand: ["${browser.path}", "%s"]
+`);
+    const expected = (url: URL) =>
+      assert.deepEqual(portalParams(url), {
+        account_id: "012345678901",
+        role_name: "AdministratorAccess",
+        destination: "https://console.aws.amazon.com/sqs/home?region=eu-north-1",
+      });
+    const page = ["--service", "sqs", "-r", "eu-north-1"];
+    const env = { PATH: `${bin}:${Deno.env.get("PATH")}` };
+
+    const clip = await w.cli(["console", "--portal", "-p", ADMIN, "-u", "clip", ...page], env);
+    assert.equal(clip.code, 0, clip.stderr);
+    expected(new URL(await Deno.readTextFile(clipped)));
+
+    const osc = await w.cli(["console", "--portal", "-p", ADMIN, "-u", "ansi-osc52", ...page]);
+    assert.equal(osc.code, 0, osc.stderr);
+    const start = osc.stderr.indexOf("\x1b]52;c;") + "\x1b]52;c;".length;
+    const b64 = osc.stderr.slice(start, osc.stderr.indexOf("\x07", start));
+    assert.ok(start >= "\x1b]52;c;".length && b64 !== "", osc.stderr);
+    expected(new URL(atob(b64)));
+
+    const running = w.cli([
+      "console",
+      "--portal",
+      "-p",
+      ADMIN,
+      "-u",
+      "open-url-in-container",
+      ...page,
+    ]);
+    const [call] = await browser.waitForCalls(1);
+    const m = /^ext\+container:name=(.+)&url=(.+)&color=red&icon=[a-z]+$/.exec(call!.argv[0]!);
+    assert.ok(m, call!.argv[0]);
+    assert.equal(m[1], ADMIN);
+    const viaLink = await signIn(decodeURIComponent(m[2]!));
+    assert.equal(viaLink.status, 302);
+    expected(new URL(viaLink.location!));
+    const r = await running;
+    assert.equal(r.code, 0, r.stderr);
+    for (const run of [clip, osc, r]) assertNoCredentialsUsed(w, run);
     await Deno.remove(bin, { recursive: true });
   },
 });

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { startEmulator } from "../emulator/emulator.ts";
 import { plainProcessArn } from "../../cli/fast_process.ts";
-import { runCli, tempHome, writeConfig } from "./run_cli.ts";
+import { garbleKeepingStat } from "./_garble_config.ts";
+import { baseEnv, runCli, tempHome, writeConfig } from "./run_cli.ts";
 
 const BROWSER = new URL("../emulator/browser.ts", import.meta.url).pathname;
 const PASSWORD = "fast path password";
@@ -17,6 +18,39 @@ const keyctl = Deno.build.os === "linux" &&
       stdout: "null",
       stderr: "null",
     }).output()).code === 0;
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+const ADMIN = "arn:aws:iam::012345678901:role/AdministratorAccess";
+
+async function commandPath(program: string): Promise<string | undefined> {
+  const out = await new Deno.Command("sh", {
+    args: ["-c", `command -v ${program}`],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const path = new TextDecoder().decode(out.stdout).trim();
+  return out.code === 0 && path.startsWith("/") ? path : undefined;
+}
+
+/**
+ * A machine without a kernel keyring, as a container that denies keyctl(2) looks to aws-sso: the
+ * system calls fail (no FFI) and no `keyctl` program is on PATH. Returns the Deno flags and a PATH
+ * directory holding only `tools` (symlinks).
+ */
+async function noKeyring(dir: string, tools: string[]): Promise<{ flags: string[]; path: string }> {
+  const path = `${dir}/bin`;
+  await Deno.mkdir(path, { recursive: true });
+  for (const tool of tools) {
+    const target = await commandPath(tool);
+    if (target !== undefined) await Deno.symlink(target, `${path}/${tool}`);
+  }
+  return { flags: ["--deny-ffi"], path };
+}
+
+const secretServiceTools = Deno.build.os === "linux" &&
+  (await Promise.all(
+    ["dbus-run-session", "gnome-keyring-daemon", "secret-tool", "dbus-send"].map(commandPath),
+  )).every((p) => p !== undefined);
 
 Deno.test("plainProcessArn() accepts only the plain credential_process command line", () => {
   const arn = "arn:aws:iam::012345678901:role/Admin";
@@ -56,9 +90,7 @@ Deno.test({
 
       // Same size, same mtime, but no longer YAML: only the hot path can still answer, and it
       // must not need the password (the data key comes from the kernel keyring).
-      const stat = await Deno.stat(configFile);
-      await Deno.writeTextFile(configFile, "!".repeat(stat.size));
-      await Deno.utime(configFile, stat.atime!, stat.mtime!);
+      garbleKeepingStat(configFile);
       const fast = await runCli(["process", "--arn", arn], { home, env: emu.env });
       assert.equal(fast.code, 0, fast.stderr);
       assert.equal(fast.stdout, slow.stdout);
@@ -103,6 +135,123 @@ Deno.test({
       assert.equal(second.code, 0, second.stderr);
       assert.equal(emu.counters.GetRoleCredentials, 2);
       assert.notEqual(JSON.parse(first.stdout).AccessKeyId, JSON.parse(second.stdout).AccessKeyId);
+    } finally {
+      await Deno.remove(home, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "without a kernel keyring the hot path leaves a locked file store to the normal path, which gives the same payload",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using emu = await startEmulator({ accounts: 1, rolesPerAccount: 1 });
+    const home = await tempHome();
+    try {
+      const configFile = await writeConfig(
+        home,
+        `SecureStore: file\nUrlAction: exec\nUrlExecCommand: ["${Deno.execPath()}", "run", "-A", "${BROWSER}", "%s"]\n` +
+          `SSOConfig:\n  Default:\n    SSORegion: us-east-1\n    StartUrl: ${emu.startUrl}\n`,
+      );
+      const { flags, path } = await noKeyring(home, []);
+      const run = (args: string[], password: boolean) =>
+        runCli(args, {
+          home,
+          denoFlags: flags,
+          env: { ...emu.env, PATH: path, ...password ? { AWS_SSO_FILE_PASSWORD: PASSWORD } : {} },
+        });
+      const login = await run(["login"], true);
+      assert.equal(login.code, 0, login.stderr);
+      const first = await run(["process", "--arn", ADMIN], true);
+      assert.equal(first.code, 0, first.stderr);
+      const again = await run(["process", "--arn", ADMIN], true);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(again.stdout, first.stdout, "the same stored credentials");
+      assert.equal(emu.counters.GetRoleCredentials, 1);
+
+      // Nothing cached the data key: without the password the store stays locked.
+      const locked = await run(["process", "--arn", ADMIN], false);
+      assert.notEqual(locked.code, 0);
+      assert.equal(locked.stdout, "");
+
+      // The hot path never uses the password: with config.yaml unreadable only the normal path
+      // is left, and it reports the config.
+      garbleKeepingStat(configFile);
+      const normal = await run(["process", "--arn", ADMIN], true);
+      assert.equal(normal.code, 1);
+      assert.equal(normal.stdout, "");
+      assert.match(normal.stderr, /config\.yaml/);
+    } finally {
+      await Deno.remove(home, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "without a kernel keyring the hot path serves the secret-service store, same payload as the normal path",
+  ignore: !secretServiceTools,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using emu = await startEmulator({ accounts: 1, rolesPerAccount: 1 });
+    const home = await tempHome();
+    try {
+      const configFile = await writeConfig(
+        home,
+        `SecureStore: secret-service\nUrlAction: exec\nUrlExecCommand: ["${Deno.execPath()}", "run", "-A", "${BROWSER}", "%s"]\n` +
+          `SSOConfig:\n  Default:\n    SSORegion: us-east-1\n    StartUrl: ${emu.startUrl}\n`,
+      );
+      const { flags, path } = await noKeyring(home, ["sh", "secret-tool", "dbus-send"]);
+      await Deno.mkdir(`${home}/run`, { mode: 0o700 });
+      // A private D-Bus session and GNOME Keyring under the temporary HOME: the user's own
+      // keyring is never touched.
+      const aws = `"$DENO" run -A --quiet ${flags.join(" ")} "$MAIN"`;
+      const script = `
+set -u
+eval "$(printf pw | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"
+export GNOME_KEYRING_CONTROL
+export PATH="$NO_KEYRING_PATH"
+${aws} login > /dev/null 2> "$HOME/login.err" || exit 91
+${aws} process --arn "$ARN" > "$HOME/slow.json" 2> "$HOME/slow.err" || exit 92
+"$DENO" run -A --quiet "$GARBLE" "$CONFIG" || exit 93
+${aws} process --arn "$ARN" > "$HOME/fast.json" 2> "$HOME/fast.err"
+echo $? > "$HOME/fast.rc"
+`;
+      const out = await new Deno.Command("dbus-run-session", {
+        args: ["--", "sh", "-c", script],
+        env: {
+          ...baseEnv(home),
+          ...emu.env,
+          XDG_DATA_HOME: `${home}/.local/share`,
+          XDG_RUNTIME_DIR: `${home}/run`,
+          NO_KEYRING_PATH: path,
+          DENO: Deno.execPath(),
+          MAIN,
+          ARN: ADMIN,
+          GARBLE: new URL("./_garble_config.ts", import.meta.url).pathname,
+          CONFIG: configFile,
+        },
+        clearEnv: true,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const read = (f: string) => Deno.readTextFile(`${home}/${f}`).catch(() => "");
+      assert.equal(
+        out.code,
+        0,
+        `${new TextDecoder().decode(out.stderr)}\n${await read("login.err")}${await read(
+          "slow.err",
+        )}`,
+      );
+      assert.equal((await read("fast.rc")).trim(), "0", await read("fast.err"));
+      const slow = await read("slow.json");
+      assert.equal(JSON.parse(slow).AccountId, "012345678901");
+      assert.equal(await read("fast.json"), slow);
+      assert.equal(await read("fast.err"), "");
+      assert.equal(emu.counters.GetRoleCredentials, 1);
     } finally {
       await Deno.remove(home, { recursive: true });
     }

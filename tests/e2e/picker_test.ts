@@ -31,13 +31,25 @@ interface Session {
   close(): Promise<void>;
 }
 
-/** Starts the picker over `count` roles (`recent` = indexes of recently used ones) in tmux. */
+/**
+ * Starts the picker over `count` roles (`recent` = indexes of recently used ones) in tmux, with
+ * `settings` (config.yaml lines) when given.
+ */
 async function startPicker(
   count: number,
   recent: number[] = [],
   capture = false,
+  settings?: string,
 ): Promise<Session> {
   const dir = await Deno.makeTempDir({ prefix: "aws-sso-picker-" });
+  if (settings !== undefined) {
+    await Deno.mkdir(`${dir}/.config/aws-sso`, { recursive: true });
+    await Deno.writeTextFile(
+      `${dir}/.config/aws-sso/config.yaml`,
+      "SSOConfig:\n  Default:\n    SSORegion: us-east-1\n" +
+        "    StartUrl: https://example.awsapps.com/start\n" + settings,
+    );
+  }
   const name = `p${Math.floor(Math.random() * 1e9)}`;
   const run = `deno run -A --quiet ${SCRIPT} ${count} ${recent.join(" ")}`;
   // In `$(...)` form the chosen ARN must still reach the variable: the picker uses stderr only.
@@ -203,6 +215,111 @@ Deno.test({
       assert.ok(filtered < 4_000, `filtered after ${filtered} ms`);
       await s.keys("Enter");
       assert.equal((await s.finished()).stdout, `${roles[836]!.Arn}\n`);
+    } finally {
+      await s.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "the picker narrows by typed `key value` tag pairs, offers values with counts, and Enter picks",
+  ...opts,
+  async fn() {
+    const s = await startPicker(40, [], false, "FirstTag: team\n");
+    try {
+      // A key being typed is offered (with its counts); Enter completes it.
+      await s.keys("Accou");
+      await screenShows(s, /❯ AccountAlias\s*$/m);
+      await screenShows(s, /40 roles\/20 choices/);
+      await s.keys("Enter");
+      await screenShows(s, /Select a role.*AccountAlias\s*$/m);
+      // Its values with their role counts; a partial value narrows them.
+      await s.keys("staging-000");
+      await screenShows(s, /❯ AccountAlias staging-0001/);
+      await screenShows(s, /2 roles/);
+      await s.keys("7", "Space", "Role", "Space");
+      const screen = await screenShows(s, /❯ AccountAlias staging-0007 Role AdministratorAccess/);
+      assert.match(screen, /AccountAlias staging-0007 Role ReadOnlyAccess/);
+      assert.match(
+        screen,
+        /arn:aws:iam::100000055433:role\/AdministratorAccess/,
+        "one role: its ARN",
+      );
+      assert.doesNotMatch(screen, /staging-0001:/, "other accounts' roles are gone");
+      await s.keys("ReadOnlyAccess");
+      // An exact value needs no offer: the one role left is highlighted.
+      await screenShows(s, /❯ staging-0007:ReadOnlyAccess/);
+      await screenShows(s, /^arn:aws:iam::100000055433:role\/ReadOnlyAccess/m);
+      await s.keys("Enter");
+      const done = await s.finished();
+      assert.equal(done.status, 0);
+      assert.equal(done.stdout, `${roles[15]!.Arn}\n`);
+      assertSaneTerminal(done.stty);
+    } finally {
+      await s.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "the picker takes `AccountAlias x Role y` typed in one go, and FirstTag leads the keys",
+  ...opts,
+  async fn() {
+    const s = await startPicker(40, [], false, "FirstTag: team\n");
+    try {
+      await s.keys("a");
+      const keys = await screenShows(s, /❯ team\s*$/m);
+      assert.ok(keys.indexOf("team") < keys.indexOf("AccountAlias"), "FirstTag first");
+      await s.keys("BSpace", "AccountAlias production-0006 Role AdministratorAccess");
+      await screenShows(s, /❯ production-0006:AdministratorAccess/);
+      await s.keys("Enter");
+      const done = await s.finished();
+      assert.equal(done.status, 0);
+      assert.equal(done.stdout, `${roles[12]!.Arn}\n`);
+    } finally {
+      await s.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "with FullTextSearch: false the picker matches by prefix only; a bad PromptColors name is a warning",
+  ...opts,
+  async fn() {
+    const s = await startPicker(
+      40,
+      [],
+      false,
+      "FullTextSearch: false\nPromptColors:\n  InputTextColor: Mauve\n  SelectedSuggestionBGColor: DarkGray\n",
+    );
+    try {
+      // An unknown colour name is ignored with a warning; known ones are taken silently.
+      const start = await s.screen();
+      assert.match(start, /PromptColors: unknown colour 'Mauve' for InputTextColor ignored/);
+      assert.doesNotMatch(start, /SelectedSuggestionBGColor/);
+      // "0007" is inside "staging-0007" but starts no field: nothing.
+      await s.keys("0007");
+      await screenShows(s, /No results found/);
+      await s.keys("BSpace", "BSpace", "BSpace", "BSpace", "stag read");
+      const screen = await screenShows(s, /❯ staging-0001:ReadOnlyAccess/);
+      assert.doesNotMatch(screen, /production-|AdministratorAccess/);
+      // Described by the first AccountPrimaryTag it has (AccountName, AccountAlias, Email).
+      assert.match(screen, /AccountAlias:staging-0001 {2}arn:aws:iam::\d{12}:role\/ReadOnlyAccess/);
+      // Tag values by prefix too: "Role only" offers nothing, "Role read" offers ReadOnlyAccess.
+      await s.keys("C-u", "Role only");
+      await screenShows(s, /No results found/);
+      await s.keys("C-u", "Role read");
+      await screenShows(s, /❯ Role ReadOnlyAccess/);
+      await s.keys("Enter");
+      await screenShows(s, /Select a role.*: Role ReadOnlyAccess\s*$/m);
+      await s.keys("AccountAlias security-0004 ");
+      await screenShows(s, /❯ security-0004:ReadOnlyAccess/);
+      await s.keys("Enter");
+      const done = await s.finished();
+      assert.equal(done.status, 0);
+      assert.equal(done.stdout, `${roles[9]!.Arn}\n`);
     } finally {
       await s.close();
     }

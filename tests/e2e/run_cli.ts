@@ -40,6 +40,8 @@ export interface RunCliOptions {
   stdin?: string;
   /** Working directory. */
   cwd?: string;
+  /** Deno flags before the script, e.g. `["--deny-ffi"]` (added to `-A --quiet`). */
+  denoFlags?: string[];
 }
 
 /** The minimal environment every child gets (no AWS_* or AWS_SSO_* leaks from the parent). */
@@ -57,7 +59,7 @@ export function baseEnv(home: string): Record<string, string> {
 /** Runs `aws-sso <args>` and waits for it. */
 export async function runCli(args: string[], options: RunCliOptions): Promise<CliResult> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", MAIN, ...args],
+    args: ["run", "-A", "--quiet", ...options.denoFlags ?? [], MAIN, ...args],
     env: { ...baseEnv(options.home), ...options.env },
     clearEnv: true,
     cwd: options.cwd ?? options.home,

@@ -15,8 +15,10 @@
 import { Context, type GlobalOptions } from "../../cli/context.ts";
 import { SecretRegistry } from "../../cli/log.ts";
 import { type RecordingOutput, recordingOutput } from "../../cli/output.ts";
+import type { Prompts } from "../../cli/prompts.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { SecureStore } from "../../lib/secure_store.ts";
+import type { CommandRunner } from "../../stores/backend.ts";
 import { MemoryBackend } from "../../stores/memory.ts";
 import type { Emulator } from "../emulator/emulator.ts";
 
@@ -55,6 +57,10 @@ export interface CommandServicesOptions {
   clock?: Clock;
   /** Terminal on every stream (prompts, colours off either way). */
   terminal?: boolean;
+  /** Runs helper programs (docker...); default: the real runner. */
+  runner?: CommandRunner;
+  /** Answers the setup questions (needs `terminal: true`, as on a real terminal). */
+  prompts?: Prompts;
 }
 
 /** What {@link commandServices} builds; disposing it removes the temporary HOME. */
@@ -99,7 +105,17 @@ export async function commandServices(
   const make = (globals: Partial<GlobalOptions> = options.globals ?? {}) =>
     new Context(
       { lines: false, stsRefresh: false, ...globals },
-      { env, output, clock, secrets, backend },
+      {
+        env,
+        output,
+        clock,
+        secrets,
+        backend,
+        runner: options.runner,
+        prompts: options.prompts === undefined
+          ? undefined
+          : () => Promise.resolve(options.prompts!),
+      },
     );
   const services = make();
   return {

@@ -1,6 +1,6 @@
 /**
- * Writes the AWS SSO CLI's secure-store record exactly as the Go tool does (reference §5.4,
- * 99designs/keyring + jose2go), for the import tests: the StorageData blob, the keyring Item
+ * Writes the AWS SSO CLI's secure-store record exactly as the Go tool does
+ * (99designs/keyring + jose2go), for the import tests: the StorageData blob, the keyring Item
  * around it, and the `file` store's compact JWE (PBES2-HS256+A128KW, p2c 8192, 12-byte p2s,
  * A256GCM, a `created` header) made with WebCrypto. Written for the tests from the format, not
  * from the reference's code; tests/testdata/reference_session/ holds a JWE made by another

@@ -6,6 +6,8 @@ import {
   consoleServicePath,
   federationUrl,
   loginUrl,
+  portalDestination,
+  portalShortcutUrl,
   signinTokenUrl,
 } from "../../lib/console_url.ts";
 import { UsageError } from "../../lib/errors.ts";
@@ -206,5 +208,109 @@ Deno.test("checkConsoleDuration() accepts 15..720 minutes and names the source o
     () => checkConsoleDuration(5),
     (e: unknown) =>
       e instanceof UsageError && e.message === "invalid --duration 5.  Must be between 15 and 720",
+  );
+});
+
+const PORTAL_GOLDEN = new URL("../testdata/console/portal_shortcut.txt", import.meta.url);
+const START = "https://d-1234567890.awsapps.com/start";
+
+/** `console --portal` cases: start URL, role, and the flags that pick the page. */
+const PORTAL_CASES: {
+  name: string;
+  startUrl?: string;
+  ssoRegion?: string;
+  roleName?: string;
+  region?: string;
+  destination?: string;
+  service?: string;
+}[] = [
+  { name: "no page flag: no destination (relay state, else console home)" },
+  { name: "start URL with a trailing slash", startUrl: `${START}/` },
+  { name: "start URL with slashes and a fragment", startUrl: `${START}//#/` },
+  { name: "--service uses the default region", service: "s3" },
+  { name: "--service with --region", service: "dynamodb", region: "ap-southeast-2" },
+  { name: "--region alone: console home there", region: "eu-central-1" },
+  { name: "--destination path", destination: "/ec2/home?region=us-west-2#Instances:" },
+  {
+    name: "--destination full URL",
+    destination: "https://eu-west-1.console.aws.amazon.com/s3/buckets/b?region=eu-west-1&tab=x",
+  },
+  { name: "role name with + = , . @ _ -", roleName: "Ops+Admin=1,x.y@z_w-v" },
+  {
+    name: "GovCloud",
+    startUrl: "https://start.us-gov-home.awsapps.com/directory/d-9067000000",
+    ssoRegion: "us-gov-west-1",
+    service: "ec2",
+    region: "us-gov-east-1",
+  },
+  {
+    name: "China",
+    startUrl: "https://d-9000000000.awsapps.cn/start",
+    ssoRegion: "cn-north-1",
+    region: "cn-northwest-1",
+  },
+  {
+    name: "European Sovereign Cloud",
+    startUrl: "https://d-9000000000.awsapps.eu/start",
+    ssoRegion: "eusc-de-east-1",
+    destination: "/lambda/home",
+  },
+];
+
+function portalCase(c: (typeof PORTAL_CASES)[number]): string {
+  return portalShortcutUrl({
+    startUrl: c.startUrl ?? START,
+    accountId: "012345678901",
+    roleName: c.roleName ?? "AdministratorAccess",
+    destination: portalDestination({
+      ssoRegion: c.ssoRegion ?? "us-east-1",
+      defaultRegion: "eu-west-1",
+      region: c.region,
+      destination: c.destination,
+      service: c.service,
+    }),
+  });
+}
+
+Deno.test("portalShortcutUrl() matches its golden file", async () => {
+  const actual = PORTAL_CASES.map((c) => `# ${c.name}\n${portalCase(c)}\n`).join("\n");
+  if (Deno.env.get("UPDATE_GOLDEN") === "1") await Deno.writeTextFile(PORTAL_GOLDEN, actual);
+  assert.equal(actual, await Deno.readTextFile(PORTAL_GOLDEN));
+});
+
+Deno.test("portalShortcutUrl() values read back whole from the fragment's query", () => {
+  const destination = "https://console.aws.amazon.com/s3/buckets/b?region=eu-west-1&tab=objects#x";
+  const roleName = "Ops+Admin=1,x.y@z_w-v&role_name=Evil#";
+  const url = new URL(
+    portalShortcutUrl({ startUrl: START, accountId: "012345678901", roleName, destination }),
+  );
+  assert.equal(`${url.origin}${url.pathname}`, `${START}/`);
+  assert.equal(url.search, "");
+  assert.ok(url.hash.startsWith("#/console?"), url.hash);
+  const params = new URLSearchParams(url.hash.slice("#/console?".length));
+  assert.deepEqual([...params.keys()], ["account_id", "role_name", "destination"]);
+  assert.equal(params.get("account_id"), "012345678901");
+  assert.equal(params.get("role_name"), roleName);
+  assert.equal(params.get("destination"), destination);
+});
+
+Deno.test("portalDestination() checks --destination and --service like the sign-in URL", () => {
+  const base = { ssoRegion: "us-east-1", defaultRegion: "us-east-1" };
+  assert.equal(portalDestination({ ...base, region: " " }), undefined);
+  assert.throws(
+    () => portalDestination({ ...base, destination: "https://evil.example.com/" }),
+    UsageError,
+  );
+  assert.throws(
+    () => portalDestination({ ...base, destination: "/ec2/home", service: "s3" }),
+    /cannot be used together/,
+  );
+  assert.throws(() => portalDestination({ ...base, service: "s3/../x" }), /invalid --service/);
+});
+
+Deno.test("portalShortcutUrl() refuses a start URL that is not a URL", () => {
+  assert.throws(
+    () => portalShortcutUrl({ startUrl: "not a url", accountId: "012345678901", roleName: "R" }),
+    (e: unknown) => e instanceof UsageError && /not a URL/.test(e.message),
   );
 });

@@ -255,3 +255,78 @@ Deno.test("SecureStore without the lock would lose updates: the json backend alo
   const keys = await backends[0]!.keys();
   assert.ok(keys.length < 12, `expected lost updates without the lock, got ${keys.length}`);
 });
+
+const CENTER_A = {
+  name: "Default",
+  startUrl: "https://a.awsapps.com/start",
+  ssoRegion: "us-east-1",
+};
+const CENTER_B = {
+  name: "Default",
+  startUrl: "https://b.awsapps.com/start",
+  ssoRegion: "us-east-1",
+};
+
+Deno.test("a token and registration stored for one Identity Center are not another's of the same instance name", async () => {
+  const backend = new MemoryBackend();
+  const store = memoryStore(dir, new RecordingLogger(), backend);
+  await store.putRegistration(CENTER_A, registration);
+  await store.putToken(CENTER_A, token);
+  // Stored under the reference's keys, with the owner as extra fields (the reference ignores them).
+  const stored = decode(await backend.get("token-response:Default"));
+  assert.equal(stored.ssoStartUrl, CENTER_A.startUrl);
+  assert.equal(stored.ssoRegion, "us-east-1");
+  assert.equal(decode(await backend.get("client-data:Default")).ssoStartUrl, CENTER_A.startUrl);
+
+  assert.deepEqual(await store.getToken(CENTER_A), token);
+  assert.deepEqual(
+    await store.getToken({ ...CENTER_A, startUrl: "HTTPS://A.awsapps.com/start/" }),
+    token,
+    "the same start URL written differently",
+  );
+  for (const other of [CENTER_B, { ...CENTER_A, ssoRegion: "eu-west-1" }]) {
+    assert.equal(await store.getToken(other), undefined);
+    assert.equal(await store.getRegistration(other), undefined);
+    // Not this config's to delete: logout / flush of the other setup leave it alone.
+    assert.equal(await store.deleteToken(other), false);
+    assert.equal(await store.deleteRegistration(other), false);
+    let seen: unknown = "not called";
+    await store.updateToken(other, (t) => (seen = t, undefined));
+    assert.equal(seen, undefined, "updateToken() hands the other's token to nobody");
+  }
+  assert.deepEqual(await store.getToken(CENTER_A), token, "kept");
+
+  // A login to the other Identity Center replaces it.
+  const tokenB = { ...token, accessToken: "access-token-b" };
+  await store.putToken(CENTER_B, tokenB);
+  assert.deepEqual(await store.getToken(CENTER_B), tokenB);
+  assert.equal(await store.getToken(CENTER_A), undefined);
+  assert.equal(await store.deleteToken(CENTER_B), true);
+});
+
+Deno.test("a token without an owner (written by the AWS SSO CLI or an older version) is read, and stamped when rewritten", async () => {
+  const backend = new MemoryBackend();
+  const store = memoryStore(dir, new RecordingLogger(), backend);
+  await store.putToken("Default", token);
+  assert.equal(decode(await backend.get("token-response:Default")).ssoStartUrl, undefined);
+  assert.deepEqual(await store.getToken(CENTER_A), token);
+  await store.updateToken(CENTER_A, (t) => t && { ...t, expiresIn: 60 });
+  assert.equal(decode(await backend.get("token-response:Default")).ssoStartUrl, CENTER_A.startUrl);
+  assert.equal(await store.getToken(CENTER_B), undefined);
+});
+
+Deno.test("a json store.json keeps the token's Identity Center in the reference layout", async () => {
+  const path = `${dir}/owned/store.json`;
+  const store = new SecureStore({
+    backend: new JsonFileBackend({ path, fileIo: realFileIo }),
+    lockPath: `${dir}/owned.lock`,
+    clock: realClock,
+    logger: new RecordingLogger(),
+  });
+  await store.putToken(CENTER_A, token);
+  const written = JSON.parse(await Deno.readTextFile(path));
+  assert.equal(written.CreateTokenResponse.Default.accessToken, token.accessToken);
+  assert.equal(written.CreateTokenResponse.Default.ssoStartUrl, CENTER_A.startUrl);
+  assert.equal(await store.getToken(CENTER_B), undefined);
+  assert.deepEqual(await store.getToken(CENTER_A), token);
+});

@@ -23,6 +23,7 @@ import {
   runCli,
   snapshot,
 } from "./_world.ts";
+import { errorMessage } from "../../lib/errors.ts";
 
 const CORPUS = new URL("../testdata/bad_input/", import.meta.url).pathname;
 const CONFIG_DIR = ".config/aws-sso";
@@ -109,7 +110,7 @@ async function breakAndRun(
         try {
           assertCleanError(r);
         } catch (e) {
-          throw new Error(`${what}: ${(e as Error).message}`);
+          throw new Error(`${what}: ${errorMessage(e)}`);
         }
       }
     }
@@ -207,10 +208,11 @@ Deno.test({
             ],
             mayChange: (p) =>
               (name === "alias_bomb.yaml" || where !== undefined) && p.endsWith("/cache.json"),
-            async check(_home, [cache]) {
+            check(_home, [cache]) {
               if (where?.warns !== undefined) {
                 assert.match(cache!.stderr, where.warns, `config/${name}: ${cache!.stderr}`);
               }
+              return Promise.resolve();
             },
           }).catch((e) => {
             failures.push(`config/${name}: ${e.message}`);

@@ -6,7 +6,12 @@
  * libkf5wallet-bin). The dbus-send / kwallet-query contract runs everywhere against a fake.
  */
 import assert from "node:assert/strict";
-import type { CommandResult, CommandRunner } from "../../stores/backend.ts";
+import {
+  BackendUnavailableError,
+  type CommandResult,
+  type CommandRunner,
+  StoreError,
+} from "../../stores/backend.ts";
 import { DenoCommandRunner } from "../../stores/command_runner.ts";
 import { KWALLET_FOLDER, KWalletBackend, PLACEHOLDER } from "../../stores/kwallet.ts";
 import { testBackendContract } from "./contract.ts";
@@ -324,8 +329,9 @@ Deno.test("kwallet store: kwallet-query reporting a failure on stderr (with exit
   await assert.rejects(
     () => new KWalletBackend({ runner: rr }).set("k", enc("s3cret")),
     (e: unknown) => {
-      assert.match((e as Error).message, /kwallet-query -w failed.*Failed to write entry/);
-      assert.ok(!(e as Error).message.includes(btoa("s3cret")));
+      assert.ok(e instanceof StoreError);
+      assert.match(e.message, /kwallet-query -w failed.*Failed to write entry/);
+      assert.ok(!e.message.includes(btoa("s3cret")));
       return true;
     },
   );
@@ -336,8 +342,8 @@ Deno.test("kwallet store: no kwalletd on the bus is BackendUnavailableError with
   await assert.rejects(
     () => new KWalletBackend({ runner: rr }).get("k"),
     (e: unknown) => {
-      assert.equal((e as Error).name, "BackendUnavailableError");
-      assert.match((e as Error).message, /No KDE Wallet daemon/);
+      assert.ok(e instanceof BackendUnavailableError);
+      assert.match(e.message, /No KDE Wallet daemon/);
       return true;
     },
   );

@@ -5,6 +5,7 @@ import {
   isTransient,
   MAX_NETWORK_ATTEMPTS,
   type RetryDeps,
+  retryPolicy,
   withRetries,
 } from "../../../lib/aws/retry.ts";
 import { AwsApiError, AwsSsoError, NetworkError } from "../../../lib/errors.ts";
@@ -128,4 +129,11 @@ Deno.test("withRetries() uses the injected random for its jitter", async () => {
   const f = failing(new AwsApiError("x", { status: 502 }));
   await assert.rejects(withRetries(deps, "op", f.attempt));
   assert.deepEqual(sleeps, [50, 100, 200]);
+});
+
+Deno.test("retryPolicy() reads MaxRetry as attempts and MaxBackoff as seconds; 0 or less means the default", () => {
+  assert.deepEqual(retryPolicy(3, 1), { maxAttempts: 3, maxBackoffMs: 1000 });
+  assert.deepEqual(retryPolicy(0, 0), { maxAttempts: 10, maxBackoffMs: 5000 });
+  assert.deepEqual(retryPolicy(-2, -1), { maxAttempts: 10, maxBackoffMs: 5000 });
+  assert.deepEqual(retryPolicy(), { maxAttempts: 10, maxBackoffMs: 5000 });
 });

@@ -70,7 +70,8 @@ Deno.test("tagVarName() upper-cases the key and replaces what a variable name ca
   assert.equal(tagVarName("cost center/$(x)"), "AWS_SSO_TAG_COST_CENTER___X_");
 });
 
-// Reference §2.4 test cases, expressed as candidates role > account > instance > top level.
+// The reference's GetDefaultRegion cases, expressed as candidates role > account > instance > top
+// level.
 Deno.test("defaultRegion() takes the most specific configured region", () => {
   const base = { env: {}, noRegion: false, overwrite: false };
   assert.equal(

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { buildRoleSet, RoleSet } from "../../../lib/roles/role.ts";
+import { buildRoleSet, roleFromConfig, RoleSet } from "../../../lib/roles/role.ts";
 import { FRIENDLY_PROFILE_FORMAT } from "../../../lib/settings/settings.ts";
 import { NOW, NOW_S, plainInstance, sampleCache } from "./_fixtures.ts";
 
@@ -180,4 +180,47 @@ Deno.test("buildRoleSet() gives Profile and Via tags to roles whose cache entry 
   assert.equal(admin.Tags.Via, undefined);
   // The cache itself is not changed by reading it.
   assert.deepEqual(account.roles.Chained.tags, { Role: "Chained" });
+});
+
+Deno.test("roleFromConfig() builds a role that is not in the cache from config.yaml's overlays", () => {
+  const instance = plainInstance();
+  instance.accounts["012345678901"] = {
+    id: "012345678901",
+    name: "Prod",
+    defaultRegion: "us-west-2",
+    tags: { Team: "core", Env: "prod" },
+    roles: {
+      Admin: {
+        name: "Admin",
+        arn: "arn:aws:iam::012345678901:role/Admin",
+        profile: "prod-admin",
+        defaultRegion: "ap-south-1",
+        tags: { Env: "production" },
+        via: "arn:aws:iam::012345678901:role/Base",
+      },
+    },
+  };
+  const r = roleFromConfig({ accountId: "012345678901", roleName: "Admin" }, instance);
+  assert.equal(r.Id, -1);
+  assert.equal(r.Arn, "arn:aws:iam::012345678901:role/Admin");
+  assert.equal(r.AccountId, 12345678901);
+  assert.equal(r.AccountIdPad, "012345678901");
+  assert.equal(r.AccountName, "Prod");
+  assert.equal(r.DefaultRegion, "ap-south-1", "the role's region beats the account's");
+  assert.deepEqual(r.Tags, { Team: "core", Env: "production" }, "role tags override account tags");
+  assert.equal(r.Via, "arn:aws:iam::012345678901:role/Base");
+  assert.equal(r.ProfileName, "prod-admin");
+  assert.equal(r.SSO, "Default");
+  assert.equal(r.StartUrl, instance.startUrl);
+
+  const other = roleFromConfig({ accountId: "012345678901", roleName: "ReadOnly" }, instance);
+  assert.equal(other.DefaultRegion, "us-west-2", "the account's region when the role has none");
+  assert.deepEqual(other.Tags, { Team: "core", Env: "prod" });
+  assert.equal(other.ProfileName, "", "no generated name outside the cache");
+  assert.equal(other.Via, "");
+
+  const unknown = roleFromConfig({ accountId: "111111111111", roleName: "X" }, instance);
+  assert.equal(unknown.DefaultRegion, "eu-west-1", "the instance's region last");
+  assert.equal(unknown.AccountName, "");
+  assert.deepEqual(unknown.Tags, {});
 });

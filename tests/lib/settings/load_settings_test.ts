@@ -169,7 +169,7 @@ Deno.test("selectInstanceName() honours --sso, then DefaultSSO, then a single in
   assert.deepEqual(selectInstanceName(single, undefined), { name: "Default" });
 });
 
-// Checked where the setting is used (reference §2.2 validates only exec vs container actions and
+// Checked where the setting is used (the reference validates only exec vs container actions and
 // AuthWorkflow at load): the config loads, and the command using the setting gets the error.
 const deferred: [string, string, string, RegExp][] = [
   [
@@ -310,4 +310,19 @@ Deno.test("loadSettings() ignores values the reference ignores, with a warning",
       "HistoryLimit -3 is less than 0; using 10",
     ],
   );
+});
+
+Deno.test("loadSettings() reads ConsolePortal at the top level and per instance", () => {
+  const none = load(base).settings;
+  assert.equal(none.consolePortal, false);
+  assert.equal(none.ssoConfig.Default!.consolePortal, undefined);
+  const top = load(`ConsolePortal: true\n${base}`).settings;
+  assert.equal(top.consolePortal, true);
+  assert.equal(top.ssoConfig.Default!.consolePortal, undefined, "inherits the top level");
+  const own = load(`ConsolePortal: yes\n${base}    ConsolePortal: false\n`).settings;
+  assert.equal(own.consolePortal, true);
+  assert.equal(own.ssoConfig.Default!.consolePortal, false);
+  const e = errorOf(`ConsolePortal: sometimes\n${base}`);
+  assert.match(e.message, /ConsolePortal must be true or false/);
+  assert.equal(e.line, 1);
 });

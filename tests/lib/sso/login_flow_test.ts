@@ -175,7 +175,7 @@ Deno.test("pkceLogin() answers forged redirects with 400, ignores them and compl
   ]);
   const debug = h.logger.lines.filter((l) => l.startsWith("DEBUG Ignored a request"));
   assert.equal(debug.length, 4, h.logger.lines.join("\n"));
-  assert.ok(debug.some((l) => l.includes("\\u001b[2Jx")), "the escape sequence is escaped");
+  assert.ok(debug.some((l) => l.includes("\\x1b[2Jx")), "the escape sequence is escaped");
   assert.ok(!h.logger.lines.join("").includes("\x1b"), "no raw control character logged");
 });
 
