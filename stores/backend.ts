@@ -14,6 +14,7 @@ export const STORE_KINDS = [
   "keychain",
   "wincred",
   "pass",
+  "kwallet",
   "memory",
 ] as const;
 
@@ -26,7 +27,7 @@ export const USER_STORE_KINDS: readonly Exclude<StoreKind, "memory">[] = STORE_K
 );
 
 /** Stores of the reference tool this build does not have, with the product each one is. */
-export const UNSUPPORTED_STORES = { kwallet: "KWallet", "1password": "1Password" } as const;
+export const UNSUPPORTED_STORES = { "1password": "1Password" } as const;
 
 /** Every name `SecureStore` accepts (lib/settings lists them; a type check there holds it). */
 export type SecureStoreName = typeof USER_STORE_KINDS[number] | keyof typeof UNSUPPORTED_STORES;

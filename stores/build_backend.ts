@@ -31,7 +31,7 @@ export interface BuildBackendOptions {
   os: typeof Deno.build.os;
   /** `Deno.build.arch`: selects the keyctl(2) system call number for the key cache. */
   arch?: string;
-  /** Runs secret-tool, security, powershell, pass, keyctl. */
+  /** Runs secret-tool, dbus-send, kwallet-query, security, powershell, pass, keyctl. */
   runner: CommandRunner;
   /** File access for the file-backed stores. */
   fileIo: FileIo;
@@ -51,6 +51,7 @@ export interface BuildBackendOptions {
 }
 
 const JSON_FILE = "./json_file.ts";
+const KWALLET = "./kwallet.ts";
 const MACOS_KEYCHAIN = "./macos_keychain.ts";
 const MEMORY = "./memory.ts";
 const PASS = "./pass.ts";
@@ -61,6 +62,7 @@ const KEYCTL_KEY_CACHE = "./keyctl_key_cache.ts";
 /** The modules {@link buildBackend} loads on demand, relative to stores/. */
 export const LAZY_BACKEND_MODULES: readonly string[] = [
   JSON_FILE,
+  KWALLET,
   MACOS_KEYCHAIN,
   MEMORY,
   PASS,
@@ -91,6 +93,10 @@ export async function buildBackend(
     case "secret-service": {
       const m: typeof import("./secret_service.ts") = await import(SECRET_SERVICE);
       return new m.SecretServiceBackend({ runner, collection: options.secretServiceCollection });
+    }
+    case "kwallet": {
+      const m: typeof import("./kwallet.ts") = await import(KWALLET);
+      return new m.KWalletBackend({ runner });
     }
     case "pass": {
       const m: typeof import("./pass.ts") = await import(PASS);

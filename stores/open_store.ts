@@ -1,8 +1,9 @@
 /**
  * Builds the {@link SecretBackend} the `SecureStore` setting asks for (docs/design.md §4): a named
  * store or, when unset, the first available of macOS keychain, Windows DPAPI, a Linux Secret
- * Service that answers on D-Bus, else the encrypted `file` store. A named store that cannot work
- * here is an error, never a silent fallback. Each kind's backend is constructed by
+ * Service that answers on D-Bus, a KDE Wallet that answers on D-Bus, else the encrypted `file`
+ * store (AWS SSO CLI's order). A named store that cannot work here is an error, never a silent
+ * fallback. Each kind's backend is constructed by
  * stores/build_backend.ts, which the credential_process hot path uses too.
  *
  * @module
@@ -16,6 +17,7 @@ import {
   USER_STORE_KINDS,
 } from "./backend.ts";
 import { buildBackend, type BuildBackendOptions, passwordStoreDir } from "./build_backend.ts";
+import { KWalletBackend } from "./kwallet.ts";
 import { PASS_INIT_HINT, PassBackend } from "./pass.ts";
 import { SecretServiceBackend } from "./secret_service.ts";
 import { POWERSHELL } from "./windows_dpapi.ts";
@@ -67,6 +69,12 @@ export async function detectKind(options: OpenBackendOptions): Promise<StoreKind
   ) {
     return "secret-service";
   }
+  if (
+    os !== "darwin" && os !== "windows" &&
+    await KWalletBackend.probe(runner, options.probeTimeoutMs)
+  ) {
+    return "kwallet";
+  }
   return "file";
 }
 
@@ -94,6 +102,17 @@ async function requireAvailable(kind: StoreKind, options: OpenBackendOptions): P
           "install libsecret-tools (Debian/Ubuntu) or libsecret (Fedora)",
           other,
         ]);
+      }
+      return;
+    case "kwallet":
+      // Not probed here either: a kwalletd that does not answer fails the first operation.
+      for (const program of ["dbus-send", "kwallet-query"]) {
+        if (!await runner.available(program)) {
+          fail(`${program} is not on PATH`, [
+            "install dbus-bin and libkf5wallet-bin (Debian/Ubuntu) or kwallet (Fedora, Arch)",
+            other,
+          ]);
+        }
       }
       return;
     case "pass":

@@ -17,10 +17,12 @@ import {
   dockerCreateArgs,
   ECS_CONTAINER_NAME,
   ECS_DOCKER_IMAGE,
+  ecsImageTag,
 } from "../../lib/ecs/docker_container.ts";
 import type { RoleCredentials } from "../../lib/creds/role_credentials.ts";
 import { AwsSsoError, UsageError } from "../../lib/errors.ts";
 import type { CommandResult } from "../../stores/backend.ts";
+import buildInfo from "../build_info.json" with { type: "json" };
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
 import { bindIpOption, parsePort } from "./ecs_server.ts";
@@ -175,7 +177,7 @@ function startCommand(app: App): CommandUnknownOpts {
     .option("--bind-ip <ip>", "host address to publish the server on", "127.0.0.1")
     .option("--port <port>", "host port to publish the server on", "4144")
     .option("--image <name>", "Docker image of the server", ECS_DOCKER_IMAGE)
-    .option("--version <tag>", "image tag", "latest")
+    .option("--version <tag>", "image tag", ecsImageTag(buildInfo.version))
     .option("-d, --default <profile>", "load this profile into the default slot once it runs")
     .option("--disable-auth", "accept requests without the bearer token")
     .option("--disable-ssl", "serve plain http even when a TLS certificate is stored")

@@ -20,7 +20,7 @@
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import { parseBindIp } from "../../lib/ecs/bind_ip.ts";
-import { ECS_CONTAINER_SECURITY_FILE } from "../../lib/ecs/docker_container.ts";
+import { ecsSecurityFile } from "../../lib/ecs/docker_container.ts";
 import type { EcsCredentialSource } from "../../lib/ecs/slot_store.ts";
 import { AwsSsoError, errorMessage, UsageError } from "../../lib/errors.ts";
 import type { Context } from "../context.ts";
@@ -184,7 +184,10 @@ export interface EcsServerInput {
   disableSsl?: boolean;
   /** `--docker`: the secrets come from the security file; no config.yaml. */
   docker?: boolean;
-  /** Docker mode's security file (default {@link ECS_CONTAINER_SECURITY_FILE}). */
+  /**
+   * Docker mode's security file (default `$HOME/.aws-sso/mnt/docker-ecs`: HOME is /app in the
+   * container, the same path as AWS SSO CLI's image).
+   */
   securityFile?: string;
   /** Stops the server gracefully when aborted, as SIGINT and SIGTERM do. */
   signal?: AbortSignal;
@@ -200,7 +203,7 @@ export async function runEcsServer(input: EcsServerInput, ctx: Context): Promise
   const docker = input.docker === true;
   const bindIp = input.bindIp;
   const secrets = docker
-    ? await dockerSecrets(ctx, input.securityFile ?? ECS_CONTAINER_SECURITY_FILE)
+    ? await dockerSecrets(ctx, input.securityFile ?? ecsSecurityFile(ctx.paths.home))
     : await storedSecrets(ctx, input);
   if (docker && input.disableAuth === true) secrets.token = undefined;
   if (docker && input.disableSsl === true) {

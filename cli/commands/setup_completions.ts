@@ -80,13 +80,13 @@ export async function runSetupCompletions(flags: CompletionFlags, ctx: Context):
 function shellOptions(command: Command): Command {
   return command
     .addOption(
-      new Option("--shell <shell>", "bash, zsh or fish (default: your login shell)").choices(
+      new Option("--shell <shell>", "bash, zsh, fish, powershell (default: your shell)").choices(
         SHELLS,
       ),
     )
     .option(
       "--shell-script <file>",
-      "install into this file instead (fish: this directory instead of ~/.config/fish)",
+      "install into this file instead (fish: this directory instead of ~/.config/fish; powershell: $PROFILE)",
     ) as unknown as Command;
 }
 

@@ -7,7 +7,11 @@
  * file that already holds the block, else `~/.bash_profile` on macOS (Terminal.app starts login
  * shells, which read only that) and `~/.bashrc` elsewhere (terminal windows on Linux start
  * interactive non-login shells, which read only that). The reference always used
- * `~/.bash_profile`; uninstall cleans both.
+ * `~/.bash_profile`; uninstall cleans both. PowerShell: its `$PROFILE` for the current user and
+ * host, which aws-sso cannot ask PowerShell for, so the documented default:
+ * `~/Documents/PowerShell/Microsoft.PowerShell_profile.ps1` on Windows,
+ * `$XDG_CONFIG_HOME/powershell/` or `~/.config/powershell/Microsoft.PowerShell_profile.ps1`
+ * elsewhere; `--shell-script $PROFILE` names another (a redirected Documents folder).
  *
  * @module
  */
@@ -17,7 +21,12 @@ import {
   extractManagedBlock,
   replaceManagedBlock,
 } from "../../lib/aws_config/managed_block.ts";
-import { completionScripts, isShell, type Shell } from "../../lib/completion/shell_scripts.ts";
+import {
+  completionScripts,
+  isShell,
+  type Shell,
+  SHELLS,
+} from "../../lib/completion/shell_scripts.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { expandHome } from "../../lib/paths.ts";
 import type { Context } from "../context.ts";
@@ -50,20 +59,34 @@ function loginShellFromPasswd(ctx: Context): string | undefined {
   return undefined;
 }
 
-/** The user's shell: `--shell`, else `$SHELL`, else the login shell in /etc/passwd. */
+/**
+ * The user's shell: `--shell`, else `$SHELL` (`pwsh` is PowerShell), else the login shell in
+ * /etc/passwd, else PowerShell on Windows.
+ */
 export function detectShell(ctx: Context, given?: string): Shell {
-  const name = given ?? basename(ctx.env.SHELL || loginShellFromPasswd(ctx) || "");
+  const found = basename(ctx.env.SHELL || loginShellFromPasswd(ctx) || "").replace(/\.exe$/i, "");
+  const name = given ??
+    (found === "pwsh" ? "powershell" : found || (Deno.build.os === "windows" ? "powershell" : ""));
   if (name === "") {
     throw new UsageError("cannot tell which shell you use: $SHELL is not set", {
-      hints: ["name it with --shell bash, --shell zsh or --shell fish"],
+      hints: [`name it with --shell (${SHELLS.join(", ")})`],
     });
   }
   if (!isShell(name)) {
     throw new UsageError(`unsupported shell: ${name}`, {
-      hints: ["completion is available for bash, zsh and fish: use --shell to pick one"],
+      hints: [`completion is available for ${SHELLS.join(", ")}: use --shell to pick one`],
     });
   }
   return name;
+}
+
+/** PowerShell's `$PROFILE` (current user, current host) at its documented default place. */
+function powershellProfile(ctx: Context): string {
+  const file = "Microsoft.PowerShell_profile.ps1";
+  if (Deno.build.os === "windows") return `${ctx.paths.home}/Documents/PowerShell/${file}`;
+  const xdg = ctx.env.XDG_CONFIG_HOME ?? "";
+  const config = xdg !== "" ? expandHome(xdg, ctx.paths.home) : `${ctx.paths.home}/.config`;
+  return `${config}/powershell/${file}`;
 }
 
 /** A file the completion lives in, and the block it should hold. */
@@ -116,6 +139,8 @@ async function placements(
   let path: string;
   if (options.shellScript !== undefined) {
     path = expandHome(options.shellScript, ctx.paths.home);
+  } else if (shell === "powershell") {
+    path = powershellProfile(ctx);
   } else if (shell === "zsh") {
     const zdotdir = ctx.env.ZDOTDIR ?? "";
     path = `${zdotdir !== "" ? expandHome(zdotdir, ctx.paths.home) : ctx.paths.home}/.zshrc`;

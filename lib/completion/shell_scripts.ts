@@ -4,14 +4,15 @@
  * `aws-sso-profile <profile>` (assume a role in the current shell) and `aws-sso-clear`.
  *
  * The helpers ask `aws-sso eval` for the statements in their own shell's syntax
- * (`--format bash|zsh|fish`), so every value arrives quoted for that shell.
+ * (`--format bash|zsh|fish|powershell`), so every value arrives quoted for that shell.
  *
  * @module
  */
 import { quoteCommandWord } from "../aws_config/render_profiles.ts";
+import { powershellQuote } from "../creds/env_exports.ts";
 
 /** Shells with completion support. */
-export const SHELLS = ["bash", "zsh", "fish"] as const;
+export const SHELLS = ["bash", "zsh", "fish", "powershell"] as const;
 
 /** One of {@link SHELLS}. */
 export type Shell = typeof SHELLS[number];
@@ -41,7 +42,7 @@ export interface ScriptOptions {
 
 /** One file's worth of script: where it goes (relative to the shell's directory) and its text. */
 export interface ScriptFile {
-  /** `rc` for bash/zsh (the rc file), else a path under the fish config directory. */
+  /** `rc` for bash/zsh/powershell (the rc or profile file), else a path under the fish config directory. */
   file: string;
   /** The text inside the managed block (no markers). */
   text: string;
@@ -224,7 +225,90 @@ end
 }
 
 /**
- * The files of `shell`'s completion: one `rc` script for bash and zsh, several files for fish.
+ * PowerShell: `Register-ArgumentCompleter -Native` runs aws-sso with `COMP_LINE` / `COMP_POINT`
+ * set as bash's `complete -C` would (the line from the command's start to the cursor, the cursor
+ * as a UTF-8 byte offset) and no arguments, so the binary prints whole words; the helpers run
+ * `eval --format powershell` and pipe its lines to `Invoke-Expression`. Native completers apply
+ * to programs only: run from source, `aws-sso` is a function and is not completed.
+ */
+function powershellScript(options: ScriptOptions): string {
+  const cmd = `& ${options.command.map(powershellQuote).join(" ")}`;
+  const usage = "Usage: aws-sso-profile [-Sso <sso-instance>] <profile>";
+  let s = HEADER;
+  if (options.fromSource) s += `function aws-sso { ${cmd} @args }\n`;
+  s += `
+function __aws_sso_complete([string]$Line) {
+    $saved = $env:COMP_LINE, $env:COMP_POINT
+    try {
+        $env:COMP_LINE = $Line
+        $env:COMP_POINT = [string][System.Text.Encoding]::UTF8.GetByteCount($Line)
+        ${cmd} 2>$null | Where-Object { $_ -ne '' } | ForEach-Object {
+            $text = $_
+            if ($text -match '[\\s''"\`$;,(){}@&|<>#]') { $text = "'" + ($text -replace "'", "''") + "'" }
+            [System.Management.Automation.CompletionResult]::new($text, $_, 'ParameterValue', $_)
+        }
+    } finally {
+        $env:COMP_LINE = $saved[0]
+        $env:COMP_POINT = $saved[1]
+    }
+}
+
+Register-ArgumentCompleter -Native -CommandName aws-sso -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+    $line = $commandAst.Extent.Text
+    $point = $cursorPosition - $commandAst.Extent.StartOffset
+    if ($point -lt $line.Length) { $line = $line.Substring(0, $point) }
+    elseif ($point -gt $line.Length) { $line = $line.PadRight($point) }
+    __aws_sso_complete $line
+}
+
+Register-ArgumentCompleter -CommandName aws-sso-profile -ParameterName Name -ScriptBlock {
+    param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+    __aws_sso_complete "aws-sso-profile $wordToComplete"
+}
+
+Register-ArgumentCompleter -CommandName aws-sso-profile -ParameterName Sso -ScriptBlock {
+    param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+    __aws_sso_complete "aws-sso-profile --sso $wordToComplete"
+}
+
+function __aws_sso_helper_args {
+    if ($env:AWS_SSO_HELPER_ARGS) { -split $env:AWS_SSO_HELPER_ARGS } else { '-L', 'error' }
+}
+
+function aws-sso-profile {
+    param([Parameter(Position = 0)][string]$Name, [Alias('S')][string]$Sso)
+    if ($env:AWS_PROFILE) {
+        Write-Error 'Unable to assume a role while AWS_PROFILE is set'
+        return
+    }
+    if (-not $Name) {
+        Write-Error '${usage}'
+        return
+    }
+    $sso = if ($Sso) { '-S', $Sso } else { @() }
+    $out = ${cmd} @(__aws_sso_helper_args) @sso eval --format powershell -p $Name
+    if ($LASTEXITCODE -ne 0) { return }
+    $out | Invoke-Expression
+    if ($env:AWS_SSO_PROFILE -ne $Name) { Write-Error "Unable to use the profile $Name" }
+}
+
+function aws-sso-clear {
+    if (-not $env:AWS_SSO_PROFILE) {
+        Write-Error 'AWS_SSO_PROFILE is not set'
+        return
+    }
+    $out = ${cmd} @(__aws_sso_helper_args) eval --format powershell --clear
+    if ($LASTEXITCODE -ne 0) { return }
+    $out | Invoke-Expression
+}
+`;
+  return s;
+}
+
+/**
+ * The files of `shell`'s completion: one `rc` script for bash, zsh and PowerShell (its profile),
+ * several files for fish.
  *
  * @example
  * ```ts
@@ -234,6 +318,7 @@ end
  */
 export function completionScripts(shell: Shell, options: ScriptOptions): ScriptFile[] {
   if (shell === "fish") return fishFiles(options);
+  if (shell === "powershell") return [{ file: "rc", text: powershellScript(options) }];
   return [{ file: "rc", text: posixScript(shell, options) }];
 }
 

@@ -53,8 +53,13 @@ function fishQuote(value: string): string {
 /**
  * PowerShell: single-quoted pieces (every kind of single quote PowerShell accepts is doubled)
  * joined with `"`n"` / `"`r"` for line breaks, so the statement stays on one line.
+ *
+ * @example
+ * ```ts
+ * powershellQuote("it's"); // "'it''s'"
+ * ```
  */
-function powershellQuote(value: string): string {
+export function powershellQuote(value: string): string {
   const pieces: string[] = [];
   let literal = "";
   let pending = false;

@@ -27,12 +27,47 @@
 
 /** The container's name. */
 export const ECS_CONTAINER_NAME = "aws-sso-cli-ecs-server";
-/** The default image. */
-export const ECS_DOCKER_IMAGE = "synfinatic/aws-sso-cli-ecs-server";
+/**
+ * The default image: this project's own (.github/ecs_server/Dockerfile, published by the release
+ * workflow at `v<version>`), whose server enforces the admin credential. AWS SSO CLI's image
+ * (`synfinatic/aws-sso-cli-ecs-server`) still runs with `--image`: it reads the same file.
+ */
+export const ECS_DOCKER_IMAGE = "ghcr.io/aws-sso/aws-sso-ecs-server";
 /** The port the server listens on inside the container. */
 export const ECS_CONTAINER_PORT = 4144;
-/** Where the containerised server reads its security file. */
-export const ECS_CONTAINER_SECURITY_FILE = "/app/.aws-sso/mnt/docker-ecs";
+/** The server's working directory and HOME inside the container (both images use /app). */
+export const ECS_CONTAINER_HOME = "/app";
+/** The container's entrypoint, relative to {@link ECS_CONTAINER_HOME}. */
+export const ECS_CONTAINER_ENTRYPOINT = "./aws-sso";
+/** The arguments the entrypoint runs (before them, `--level` when asked for). */
+export const ECS_CONTAINER_COMMAND = ["ecs", "server", "--docker"] as const;
+
+/**
+ * Where the containerised server reads its security file, under its HOME.
+ *
+ * @example
+ * ```ts
+ * ecsSecurityFile("/app"); // "/app/.aws-sso/mnt/docker-ecs"
+ * ```
+ */
+export function ecsSecurityFile(home: string): string {
+  return `${home}/.aws-sso/mnt/docker-ecs`;
+}
+
+/** Where `ecs docker start` copies the security file in the container. */
+export const ECS_CONTAINER_SECURITY_FILE = ecsSecurityFile(ECS_CONTAINER_HOME);
+
+/**
+ * The image tag of this aws-sso version (the release workflow publishes it).
+ *
+ * @example
+ * ```ts
+ * ecsImageTag("1.2.0"); // "v1.2.0"
+ * ```
+ */
+export function ecsImageTag(version: string): string {
+  return `v${version}`;
+}
 
 /** The secrets handed to the containerised server ("" for none). */
 export interface EcsSecurity {
@@ -72,8 +107,8 @@ export interface DockerCreateOptions {
 
 /**
  * `docker create` arguments for the server container: bridge network, the container port
- * published on `bindIp:port`, restart on failure (3 times), entrypoint `./aws-sso ecs server
- * --docker`.
+ * published on `bindIp:port`, restart on failure (3 times), `HOME=/app` (where the server looks
+ * for its security file), entrypoint `./aws-sso ecs server --docker`.
  *
  * @example
  * ```ts
@@ -95,11 +130,13 @@ export function dockerCreateArgs(o: DockerCreateOptions): string[] {
     "on-failure:3",
     "--env",
     `AWS_SSO_ECS_PORT=${ECS_CONTAINER_PORT}`,
+    "--env",
+    `HOME=${ECS_CONTAINER_HOME}`,
   ];
   if (o.user !== undefined) args.push("--user", `${o.user.uid}:${o.user.gid}`);
-  args.push("--entrypoint", "./aws-sso", `${o.image}:${o.version}`);
+  args.push("--entrypoint", ECS_CONTAINER_ENTRYPOINT, `${o.image}:${o.version}`);
   if (o.level !== undefined) args.push("--level", o.level);
-  args.push("ecs", "server", "--docker");
+  args.push(...ECS_CONTAINER_COMMAND);
   return args;
 }
 

@@ -265,3 +265,57 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "setup completions --install --shell powershell writes a managed block into $PROFILE's default place, or --shell-script",
+  ...E2E,
+  async fn() {
+    const home = await Deno.makeTempDir({ prefix: "aws-sso-test-home-" });
+    try {
+      const profile = `${home}/.config/powershell/Microsoft.PowerShell_profile.ps1`;
+      await Deno.mkdir(`${home}/.config/powershell`, { recursive: true });
+      const mine = "Set-PSReadLineOption -EditMode Emacs\r\n";
+      await Deno.writeTextFile(profile, mine);
+      // $SHELL naming pwsh picks PowerShell without --shell.
+      const env = { SHELL: "/usr/bin/pwsh" };
+      const install = await runCli(["setup", "completions", "--install"], { home, env });
+      assert.equal(install.code, 0, install.stderr);
+      assert.match(
+        install.stderr,
+        /Installed aws-sso completion for powershell in .*Microsoft\.PowerShell_profile\.ps1/,
+      );
+      const text = await Deno.readTextFile(profile);
+      assert.ok(text.startsWith(mine + "# BEGIN_AWS_SSO_CLI\r\n"), text.slice(0, 200));
+      assert.match(text, /Register-ArgumentCompleter -Native -CommandName aws-sso /);
+      assert.match(text, /eval --format powershell -p \$Name\r\n/);
+      const printed = await runCli(["setup", "completions", "--source", "--shell", "powershell"], {
+        home,
+      });
+      assert.equal(printed.code, 0, printed.stderr);
+      assert.match(printed.stdout, /^function aws-sso-profile \{$/m);
+
+      const removed = await runCli(["setup", "completions", "-U"], { home, env });
+      assert.equal(removed.code, 0, removed.stderr);
+      assert.equal(await Deno.readTextFile(profile), mine);
+
+      // XDG_CONFIG_HOME moves it, as it moves PowerShell's own $PROFILE; --shell-script names it.
+      const xdg = await runCli(["setup", "completions", "-I", "--shell", "powershell"], {
+        home,
+        env: { XDG_CONFIG_HOME: `${home}/xdg` },
+      });
+      assert.equal(xdg.code, 0, xdg.stderr);
+      assert.ok(
+        (await Deno.stat(`${home}/xdg/powershell/Microsoft.PowerShell_profile.ps1`)).isFile,
+      );
+      const named = await runCli(
+        ["setup", "completions", "-I", "--shell", "powershell", "--shell-script", "~/my.ps1"],
+        { home },
+      );
+      assert.equal(named.code, 0, named.stderr);
+      assert.match(await Deno.readTextFile(`${home}/my.ps1`), /^# BEGIN_AWS_SSO_CLI\n/);
+    } finally {
+      await Deno.remove(home, { recursive: true });
+    }
+  },
+});

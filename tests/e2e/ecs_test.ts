@@ -9,6 +9,11 @@ import { awsCliPresent, runAwsCli } from "../emulator/aws_cli.ts";
 import { fileURLToPath } from "node:url";
 import { GetRoleCredentialsCommand } from "@aws-sdk/client-sso";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import {
+  dockerCreateArgs,
+  ECS_CONTAINER_SECURITY_FILE,
+  securityArchive,
+} from "../../lib/ecs/docker_container.ts";
 import { type Emulator, startEmulator } from "../emulator/emulator.ts";
 import { ssoClient, stsClient } from "../emulator/_sdk_clients.ts";
 import { cli, CONFIG_DIR, credsSession, E2E } from "./_creds_session.ts";
@@ -36,9 +41,10 @@ async function startServer(
   emu: Emulator,
   args: string[] = [],
   env: Record<string, string> = {},
+  command = ["ecs", "server", "--port", "0"],
 ): Promise<Server> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", MAIN, "ecs", "server", "--port", "0", ...args],
+    args: ["run", "-A", "--quiet", MAIN, ...command, ...args],
     env: { ...baseEnv(home), ...emu.env, ...env },
     clearEnv: true,
     cwd: home,
@@ -68,7 +74,7 @@ async function startServer(
   };
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const m = /ECS server listening on (https?):\/\/127\.0\.0\.1:(\d+)\//.exec(err);
+    const m = /ECS server listening on (https?):\/\/(?:127\.0\.0\.1|0\.0\.0\.0):(\d+)\//.exec(err);
     if (m !== null) {
       const port = Number(m[2]);
       return { url: `${m[1]}://127.0.0.1:${port}`, port, stderr: () => err, stop };
@@ -855,6 +861,101 @@ Deno.test({
       assert.deepEqual(await listing(), files);
     } finally {
       await Deno.remove(home, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "the image's command line runs the server outside Docker: it reads and deletes the security file under HOME, the bearer token reads, only the admin credential loads",
+  ...E2E,
+  async fn() {
+    await using emu = await startEmulator();
+    // `root` plays the container's /: HOME (/app) is root/app, and the security file arrives the
+    // way `docker cp -a - <container>:/` unpacks securityArchive().
+    const root = await Deno.makeTempDir({ prefix: "aws-sso-test-container-" });
+    try {
+      const created = dockerCreateArgs({
+        image: "img",
+        version: "t",
+        bindIp: "127.0.0.1",
+        port: 1,
+      });
+      assert.equal(created[created.indexOf("--entrypoint") + 1], "./aws-sso");
+      const command = created.slice(created.indexOf("img:t") + 1);
+      assert.deepEqual(command, ["ecs", "server", "--docker"]);
+      const env = Object.fromEntries(
+        created.flatMap((a, i) =>
+          created[i - 1] === "--env" ? [a.split(/=(.*)/s).slice(0, 2)] : []
+        ),
+      ) as Record<string, string>;
+      const home = `${root}${env.HOME}`;
+      await Deno.mkdir(home, { recursive: true });
+      const token = `bearer-${crypto.randomUUID()}`;
+      const admin = `admin-${crypto.randomUUID()}`;
+      const owner = { uid: Deno.uid() ?? 0, gid: Deno.gid() ?? 0 };
+      const archive = securityArchive(
+        { privateKey: "", certChain: "", bearerToken: token, adminToken: admin },
+        owner,
+        Date.now() / 1000,
+      );
+      const tar = new Deno.Command("tar", { args: ["-x", "-C", root], stdin: "piped" }).spawn();
+      const writer = tar.stdin.getWriter();
+      await writer.write(archive);
+      await writer.close();
+      assert.equal((await tar.status).code, 0);
+      const file = `${root}${ECS_CONTAINER_SECURITY_FILE}`;
+      assert.equal((await Deno.stat(file)).mode! & 0o777, 0o600);
+
+      // The container's port is its own; on this shared machine, any free one.
+      const server = await startServer(
+        home,
+        emu,
+        [],
+        { ...env, HOME: home, AWS_SSO_ECS_PORT: "0" },
+        command,
+      );
+      try {
+        assert.match(server.stderr(), /HTTP Auth: enabled/);
+        await assert.rejects(() => Deno.stat(file), Deno.errors.NotFound);
+        const health = await request(`${server.url}/healthcheck`);
+        assert.equal(health.status, 503);
+        assert.match(health.body, /no credentials loaded/);
+        assert.equal((await request(`${server.url}/`)).status, 403);
+        assert.equal((await request(`${server.url}/`, { token })).status, 404);
+        // The attack: a process holding the bearer token tries to load its own credentials.
+        const body = forgedLoad("forged", "ReadOnlyAccess");
+        const forged = await request(`${server.url}/`, { method: "PUT", token, body });
+        assert.equal(forged.status, 403, forged.body);
+        assert.equal((await request(`${server.url}/`, { token })).status, 404);
+        // aws-sso, holding the admin credential, can.
+        const loaded = await request(`${server.url}/`, {
+          method: "PUT",
+          token,
+          body,
+          headers: { [ADMIN_HEADER]: admin },
+        });
+        assert.equal(loaded.status, 200, loaded.body);
+        const creds = await request(`${server.url}/`, { token });
+        assert.equal(creds.status, 200);
+        assert.equal(JSON.parse(creds.body).AccessKeyId, "ASIAFORGEDFORGED0000");
+      } finally {
+        const r = await server.stop();
+        assert.equal(r.code, 0, r.stderr);
+        assert.ok(!r.stderr.includes(token) && !r.stderr.includes(admin), "no secret in the log");
+      }
+      // Nothing else was written under HOME: no config, no store, no cache.
+      const left: string[] = [];
+      const walk = async (dir: string) => {
+        for await (const e of Deno.readDir(dir)) {
+          if (e.isDirectory) await walk(`${dir}/${e.name}`);
+          else left.push(`${dir}/${e.name}`.slice(home.length));
+        }
+      };
+      await walk(home);
+      assert.deepEqual(left, []);
+    } finally {
+      await Deno.remove(root, { recursive: true });
     }
   },
 });

@@ -107,6 +107,21 @@ Deno.test("ci.yml gives macOS tests a throwaway default keychain and always dele
   assert.ok(order.indexOf(create!) < test && test < order.indexOf(remove!));
 });
 
+Deno.test("ci.yml completes aws-sso li to list in a real pwsh on Windows, with the script setup completions prints", () => {
+  const step = steps(ci).find((s) => s.run?.includes("TabExpansion2"));
+  assert.ok(step, "a PowerShell completion step");
+  assert.match(step.if ?? "", /Windows/);
+  assert.equal((step as Step & { shell?: string }).shell, "pwsh");
+  const run = step.run!;
+  assert.match(run, /aws-sso setup completions --source --shell powershell/);
+  assert.match(run, /Invoke-Expression \$script/);
+  assert.match(run, /TabExpansion2 -inputScript 'aws-sso li' -cursorColumn 10/);
+  assert.match(run, /-notcontains 'list'\) \{ throw/);
+  const order = steps(ci);
+  const test = order.findIndex((s) => s.if?.includes("Windows") && s.run === "deno task test");
+  assert.ok(test >= 0 && test < order.indexOf(step));
+});
+
 Deno.test("release.yml runs on version tags and builds every release target", () => {
   assert.deepEqual((release.on.push as { tags: string[] }).tags, ["v*.*.*"]);
   const built = release.env!.TARGETS!.trim().split(/\s+/);

@@ -101,6 +101,7 @@ Deno.test("buildBackend() loads each other kind on demand; json warns, pass need
   assert.equal((await buildBackend("secret-service", options("/x", {}))).kind, "secret-service");
   assert.equal((await buildBackend("keychain", options("/x", {}))).kind, "keychain");
   assert.equal((await buildBackend("wincred", options("/x", {}))).kind, "wincred");
+  assert.equal((await buildBackend("kwallet", options("/x", {}))).kind, "kwallet");
   await assert.rejects(
     buildBackend("pass", options("/x", {})),
     /needs the password store directory/,

@@ -4,6 +4,7 @@ import { BackendUnavailableError } from "../../stores/backend.ts";
 import { EncryptedFileBackend } from "../../stores/encrypted_file.ts";
 import { JsonFileBackend } from "../../stores/json_file.ts";
 import { noKeyCache } from "../../stores/key_cache.ts";
+import { KWalletBackend } from "../../stores/kwallet.ts";
 import { MacosKeychainBackend } from "../../stores/macos_keychain.ts";
 import { detectKind, openBackend, type OpenBackendOptions } from "../../stores/open_store.ts";
 import { PassBackend } from "../../stores/pass.ts";
@@ -123,22 +124,82 @@ Deno.test("openBackend() opens an initialised pass store", async () => {
   }
 });
 
-Deno.test("openBackend() reports kwallet and 1password as unsupported in this build and lists the stores", async () => {
-  for (const kind of ["kwallet", "1password"]) {
-    const { opts } = options({ kind });
-    await assert.rejects(() => openBackend(opts), (e: unknown) => {
-      assert.ok(e instanceof BackendUnavailableError);
-      assert.match(e.message, new RegExp(`"${kind}".*not supported in this build`));
-      assert.ok(
-        e.hints.some((h) => h.includes("file, json, secret-service, keychain, wincred, pass")),
-      );
-      return true;
-    });
-  }
+Deno.test("openBackend() reports 1password as unsupported in this build and lists the stores", async () => {
+  const { opts } = options({ kind: "1password" });
+  await assert.rejects(() => openBackend(opts), (e: unknown) => {
+    assert.ok(e instanceof BackendUnavailableError);
+    assert.match(e.message, /"1password".*not supported in this build/);
+    assert.ok(
+      e.hints.some((h) =>
+        h.includes("file, json, secret-service, keychain, wincred, pass, kwallet")
+      ),
+    );
+    return true;
+  });
   await assert.rejects(
     () => openBackend(options({ kind: "vault" }).opts),
     /Unknown SecureStore "vault"/,
   );
+});
+
+Deno.test("openBackend() opens an explicit kwallet store without probing D-Bus, and needs its two programs", async () => {
+  const { opts, runner } = options({ kind: "kwallet", installed: ["dbus-send", "kwallet-query"] });
+  assert.ok(await openBackend(opts) instanceof KWalletBackend);
+  assert.equal(runner.calls.length, 0);
+  for (const missing of ["dbus-send", "kwallet-query"]) {
+    const installed = ["dbus-send", "kwallet-query"].filter((p) => p !== missing);
+    await assert.rejects(
+      () => openBackend(options({ kind: "kwallet", installed }).opts),
+      (e: unknown) => {
+        assert.ok(e instanceof BackendUnavailableError);
+        assert.match(
+          e.message,
+          new RegExp(`"kwallet" is not available: ${missing} is not on PATH`),
+        );
+        return true;
+      },
+    );
+  }
+});
+
+Deno.test("openBackend() auto-picks kwallet on Linux after secret-service and before file (reference §5.4)", async () => {
+  // No Secret Service answers; kwalletd5 does (kwalletd6 is not there).
+  const kde = options({
+    installed: ["secret-tool", "dbus-send", "kwallet-query"],
+    handler: (call) => {
+      if (call.command === "secret-tool") return result(1, "", "no such service");
+      if (call.args.includes("--dest=org.kde.kwalletd5")) {
+        return result(0, "method return time=1 sender=:1.1\n   boolean true\n");
+      }
+      return result(1, "", "org.freedesktop.DBus.Error.ServiceUnknown");
+    },
+  });
+  assert.ok(await openBackend(kde.opts) instanceof KWalletBackend);
+  assert.deepEqual(kde.runner.calls.map((c) => c.command), [
+    "secret-tool",
+    "dbus-send",
+    "dbus-send",
+  ]);
+  assert.ok(kde.runner.calls.every((c) => c.timeoutMs! <= 5000));
+
+  // A Secret Service that answers wins without asking KWallet.
+  const both = options({
+    installed: ["secret-tool", "dbus-send", "kwallet-query"],
+    handler: () => result(0, "method return\n   boolean true\n"),
+  });
+  assert.ok(await openBackend(both.opts) instanceof SecretServiceBackend);
+  assert.deepEqual(both.runner.calls.map((c) => c.command), ["secret-tool"]);
+
+  // No kwalletd answers: the file store.
+  const none = options({
+    installed: ["dbus-send", "kwallet-query"],
+    handler: () => result(1, "", "org.freedesktop.DBus.Error.ServiceUnknown"),
+  });
+  assert.equal(await detectKind(none.opts), "file");
+  // Not on Linux-likes: KWallet is never asked.
+  const mac = options({ os: "darwin", installed: ["dbus-send", "kwallet-query"] });
+  assert.equal(await detectKind(mac.opts), "file");
+  assert.equal(mac.runner.calls.length, 0);
 });
 
 Deno.test("openBackend() warns on every open of the json store and uses JsonStore", async () => {

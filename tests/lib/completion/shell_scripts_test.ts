@@ -61,7 +61,55 @@ Deno.test("completionSource() gives fish the functions before the completions", 
   assert.equal(text.split("# Written by").length - 1, 1, "one header");
 });
 
-Deno.test("isShell() knows bash, zsh and fish", () => {
-  assert.ok(isShell("bash") && isShell("zsh") && isShell("fish"));
+Deno.test("isShell() knows bash, zsh, fish and powershell", () => {
+  assert.ok(isShell("bash") && isShell("zsh") && isShell("fish") && isShell("powershell"));
   assert.ok(!isShell("tcsh"));
+});
+
+// PowerShell is not installed here: its script is held by golden files (tests/testdata/completion/),
+// and .github/workflows/ci.yml runs a real completion with pwsh on the Windows runner.
+const windowsBinary = { command: ["C:\\Program Files\\aws-sso\\aws-sso.exe"], fromSource: false };
+
+async function golden(name: string, actual: string): Promise<void> {
+  const path = new URL(`../../testdata/completion/${name}`, import.meta.url);
+  if (Deno.env.get("UPDATE_GOLDEN") === "1") await Deno.writeTextFile(path, actual);
+  assert.equal(actual, await Deno.readTextFile(path), `golden file ${name}`);
+}
+
+Deno.test("completionScripts() for powershell matches its golden file (a binary in a path with spaces and a quote)", async () => {
+  const files = completionScripts("powershell", {
+    command: ["C:\\Users\\O'Brien\\Program Files\\aws-sso.exe"],
+    fromSource: false,
+  });
+  assert.deepEqual(files.map((f) => f.file), ["rc"]);
+  await golden("powershell.ps1", files[0]!.text);
+});
+
+Deno.test("completionScripts() for powershell from source matches its golden file", async () => {
+  await golden("powershell_from_source.ps1", completionScripts("powershell", source)[0]!.text);
+});
+
+Deno.test("completionScripts() for powershell: a native completer handing COMP_LINE/COMP_POINT to the binary, helpers through eval --format powershell", () => {
+  const text = completionScripts("powershell", windowsBinary)[0]!.text;
+  assert.match(text, /^Register-ArgumentCompleter -Native -CommandName aws-sso -ScriptBlock \{$/m);
+  assert.match(text, /-CommandName aws-sso-profile -ParameterName Name /);
+  assert.match(text, /\$env:COMP_LINE = \$Line$/m);
+  // COMP_POINT is a UTF-8 byte offset, as parseCompLine() reads it.
+  assert.match(text, /\$env:COMP_POINT = \[string\]\[System\.Text\.Encoding\]::UTF8\.GetByteCount/);
+  // The binary is called with no arguments, so it prints whole words (a profile keeps its ':').
+  assert.match(text, /^ {8}& 'C:\\Program Files\\aws-sso\\aws-sso\.exe' 2>\$null \|/m);
+  assert.match(
+    text,
+    /& 'C:\\Program Files\\aws-sso\\aws-sso\.exe' @\(__aws_sso_helper_args\) @sso eval --format powershell -p \$Name$/m,
+  );
+  assert.match(text, /eval --format powershell --clear$/m);
+  assert.match(text, /^function aws-sso-profile \{$/m);
+  assert.match(text, /^function aws-sso-clear \{$/m);
+  assert.match(text, /'Unable to assume a role while AWS_PROFILE is set'/);
+  assert.ok(!text.includes("function aws-sso {"), "no wrapper function for a binary");
+  assert.ok(
+    completionScripts("powershell", source)[0]!.text.includes(
+      "function aws-sso { & '/opt/deno' 'run' '-q' '-A' '/src/aws sso/main.ts' @args }",
+    ),
+  );
 });

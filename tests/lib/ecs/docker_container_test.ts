@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import {
   dockerCreateArgs,
   ECS_CONTAINER_SECURITY_FILE,
+  ECS_DOCKER_IMAGE,
+  ecsImageTag,
+  ecsSecurityFile,
   securityArchive,
 } from "../../../lib/ecs/docker_container.ts";
 
@@ -26,6 +29,8 @@ Deno.test("dockerCreateArgs() publishes the port on the bind address and runs ec
       "on-failure:3",
       "--env",
       "AWS_SSO_ECS_PORT=4144",
+      "--env",
+      "HOME=/app",
       "--user",
       "1000:1001",
       "--entrypoint",
@@ -84,4 +89,15 @@ Deno.test("securityArchive() is a tar that extracts to the security file with ow
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("the default image is this project's own, at the tag of this version; the security file is under the container's HOME", () => {
+  assert.equal(ECS_DOCKER_IMAGE, "ghcr.io/aws-sso/aws-sso-ecs-server");
+  assert.ok(!ECS_DOCKER_IMAGE.includes("synfinatic"));
+  assert.equal(ecsImageTag("1.4.0"), "v1.4.0");
+  // AWS SSO CLI's image reads /app/.aws-sso/mnt/docker-ecs: the same file, so --image still works.
+  assert.equal(ECS_CONTAINER_SECURITY_FILE, "/app/.aws-sso/mnt/docker-ecs");
+  const args = dockerCreateArgs({ image: "i", version: "t", bindIp: "127.0.0.1", port: 1 });
+  const home = args[args.indexOf("HOME=/app")]!.slice("HOME=".length);
+  assert.equal(ecsSecurityFile(home), ECS_CONTAINER_SECURITY_FILE);
 });
