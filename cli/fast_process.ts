@@ -18,7 +18,7 @@ import {
   parseHotPathSnapshot,
   type SnapshotStore,
 } from "../lib/hot_path_snapshot.ts";
-import { parseRoleCredentials, STORE_KEYS } from "../lib/secure_store.ts";
+import { parseRoleCredentials, roleCredentialsKey } from "../lib/creds/stored_role_credentials.ts";
 import type { CommandRunner, PasswordSource, SecretBackend, StoreKind } from "../stores/backend.ts";
 import { buildBackend } from "../stores/build_backend.ts";
 import { noKeyCache } from "../stores/key_cache.ts";
@@ -136,7 +136,7 @@ export async function fastProcessPayload(
     const arn = roleArn(ref.accountId, ref.roleName);
     const backend = await openSnapshotBackend(snapshot.store, paths.configDir, env);
     if (backend === undefined) return undefined;
-    const bytes = await backend.get(STORE_KEYS.roleCredentials(arn));
+    const bytes = await backend.get(roleCredentialsKey(arn));
     const c = bytes === undefined ? undefined : parseRoleCredentials(bytes);
     if (c === undefined || !reusableFromStore(c.expiration, now)) return undefined;
     return formatCredentialProcess({

@@ -13,10 +13,21 @@
  *
  * @module
  */
+export {
+  parseRoleCredentials,
+  type StoredRoleCredentials,
+} from "./creds/stored_role_credentials.ts";
 import type { SecretBackend } from "../stores/backend.ts";
-import { normalizeAccountId } from "./account_id.ts";
 import type { Clock } from "./clock.ts";
+import {
+  encodeRoleCredentials,
+  parseRoleCredentials,
+  ROLE_CREDENTIALS_PREFIX,
+  roleCredentialsKey,
+  type StoredRoleCredentials,
+} from "./creds/stored_role_credentials.ts";
 import { withLock } from "./file_lock.ts";
+import { jsonObject, numberField, stringField } from "./json_fields.ts";
 import type { Logger } from "./logger.ts";
 import type { SsoInstance } from "./settings/settings.ts";
 
@@ -68,24 +79,6 @@ export interface SsoToken {
   tokenType?: string;
 }
 
-/** Cached role credentials, stored under `role-credentials:<RoleArn>`. */
-export interface StoredRoleCredentials {
-  /** Role name. */
-  roleName: string;
-  /** 12-digit account id (stored as a number, as the reference does). */
-  accountId: string;
-  /** Access key id. */
-  accessKeyId: string;
-  /** Secret access key. */
-  secretAccessKey: string;
-  /** Session token. */
-  sessionToken: string;
-  /** Expiry, epoch milliseconds. */
-  expiration: number;
-  /** True when obtained by sts:AssumeRole from other role credentials (`Via`). */
-  roleChaining: boolean;
-}
-
 /** The JSON fields naming the Identity Center an entry was obtained from. */
 const OWNER_FIELDS = { startUrl: "ssoStartUrl", ssoRegion: "ssoRegion" } as const;
 
@@ -132,7 +125,7 @@ export const STORE_KEYS = {
   /** SSO token of an SSO instance. */
   token: (instance: string): string => `token-response:${instance}`,
   /** Role credentials of a role ARN. */
-  roleCredentials: (arn: string): string => `role-credentials:${arn}`,
+  roleCredentials: roleCredentialsKey,
   /** The note that the AWS SSO CLI session of an instance was imported (see {@link SecureStore.importSession}). */
   referenceImport: (instance: string): string => `imported-from-aws-sso-cli:${instance}`,
   /** The ECS server's bearer token. */
@@ -145,7 +138,7 @@ export const STORE_KEYS = {
   ecsCertChain: "ecs-cert-chain",
 } as const;
 
-const ROLE_PREFIX = "role-credentials:";
+const ROLE_PREFIX = ROLE_CREDENTIALS_PREFIX;
 
 /** Options for {@link SecureStore}. */
 export interface SecureStoreOptions {
@@ -175,27 +168,6 @@ interface Codec<T> {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function jsonObject(bytes: Uint8Array): Record<string, unknown> | undefined {
-  try {
-    const v = JSON.parse(decoder.decode(bytes));
-    return typeof v === "object" && v !== null && !Array.isArray(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function str(o: Record<string, unknown>, key: string): string | undefined {
-  const v = o[key];
-  return typeof v === "string" && v !== "" ? v : undefined;
-}
-
-function num(o: Record<string, unknown>, key: string): number | undefined {
-  const v = o[key];
-  if (typeof v === "number" && Number.isFinite(v)) return v;
-  if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
-  return undefined;
-}
-
 /** An expiry as RFC3339 text; epoch seconds or milliseconds (older writers) are converted. */
 function expiryText(v: unknown): string | undefined {
   if (typeof v === "number" && Number.isFinite(v) && v > 0) {
@@ -206,7 +178,7 @@ function expiryText(v: unknown): string | undefined {
 
 /** Epoch seconds from a number, a numeric string or RFC3339 text (other writers' forms). */
 function epochSeconds(o: Record<string, unknown>, key: string): number | undefined {
-  const n = num(o, key);
+  const n = numberField(o, key);
   if (n !== undefined) return n;
   const v = o[key];
   const at = typeof v === "string" ? Date.parse(v) : NaN;
@@ -222,8 +194,8 @@ const registrationCodec: Codec<ClientRegistration> = {
   parse(bytes) {
     const o = jsonObject(bytes);
     if (o === undefined) return undefined;
-    const clientId = str(o, "clientId");
-    const clientSecret = str(o, "clientSecret");
+    const clientId = stringField(o, "clientId");
+    const clientSecret = stringField(o, "clientSecret");
     if (clientId === undefined || clientSecret === undefined) return undefined;
     const grants = Array.isArray(o.grantTypes)
       ? o.grantTypes.filter((g): g is string => typeof g === "string")
@@ -231,10 +203,10 @@ const registrationCodec: Codec<ClientRegistration> = {
     return compact({
       clientId,
       clientSecret,
-      clientIdIssuedAt: num(o, "clientIdIssuedAt") ?? 0,
+      clientIdIssuedAt: numberField(o, "clientIdIssuedAt") ?? 0,
       clientSecretExpiresAt: epochSeconds(o, "clientSecretExpiresAt") ?? 0,
-      authorizationEndpoint: str(o, "authorizationEndpoint"),
-      tokenEndpoint: str(o, "tokenEndpoint"),
+      authorizationEndpoint: stringField(o, "authorizationEndpoint"),
+      tokenEndpoint: stringField(o, "tokenEndpoint"),
       grantTypes: grants,
     });
   },
@@ -256,16 +228,16 @@ const tokenCodec: Codec<SsoToken> = {
   parse(bytes) {
     const o = jsonObject(bytes);
     if (o === undefined) return undefined;
-    const accessToken = str(o, "accessToken");
+    const accessToken = stringField(o, "accessToken");
     const expiresAt = expiryText(o.expiresAt);
     if (accessToken === undefined || expiresAt === undefined) return undefined;
     return compact({
       accessToken,
-      expiresIn: num(o, "expiresIn") ?? 0,
+      expiresIn: numberField(o, "expiresIn") ?? 0,
       expiresAt,
-      IdToken: str(o, "IdToken"),
-      RefreshToken: str(o, "RefreshToken"),
-      tokenType: str(o, "tokenType"),
+      IdToken: stringField(o, "IdToken"),
+      RefreshToken: stringField(o, "RefreshToken"),
+      tokenType: stringField(o, "tokenType"),
     });
   },
   encode(v) {
@@ -278,41 +250,8 @@ const tokenCodec: Codec<SsoToken> = {
 };
 
 const roleCodec: Codec<StoredRoleCredentials> = {
-  parse(bytes) {
-    const o = jsonObject(bytes);
-    if (o === undefined) return undefined;
-    const accessKeyId = str(o, "accessKeyId");
-    const secretAccessKey = str(o, "secretAccessKey");
-    const sessionToken = str(o, "sessionToken");
-    const expiration = num(o, "expiration");
-    const rawAccount = o.accountId;
-    if (
-      accessKeyId === undefined || secretAccessKey === undefined || sessionToken === undefined ||
-      expiration === undefined ||
-      (typeof rawAccount !== "number" && typeof rawAccount !== "string")
-    ) {
-      return undefined;
-    }
-    let accountId: string;
-    try {
-      accountId = normalizeAccountId(rawAccount);
-    } catch {
-      return undefined;
-    }
-    return {
-      roleName: str(o, "roleName") ?? "",
-      accountId,
-      accessKeyId,
-      secretAccessKey,
-      sessionToken,
-      expiration,
-      roleChaining: o.roleChaining === true,
-    };
-  },
-  encode(v) {
-    // The reference stores the account id as a JSON number; 12 digits fit a double exactly.
-    return encoder.encode(JSON.stringify({ ...v, accountId: Number(v.accountId) }));
-  },
+  parse: parseRoleCredentials,
+  encode: encodeRoleCredentials,
   secrets: (v) => [v.secretAccessKey, v.sessionToken],
 };
 
@@ -324,11 +263,6 @@ export function parseRegistration(bytes: Uint8Array): ClientRegistration | undef
 /** Parses a stored SSO token (the reference's JSON shape); undefined when damaged. */
 export function parseToken(bytes: Uint8Array): SsoToken | undefined {
   return tokenCodec.parse(bytes);
-}
-
-/** Parses stored role credentials (the reference's JSON shape); undefined when damaged. */
-export function parseRoleCredentials(bytes: Uint8Array): StoredRoleCredentials | undefined {
-  return roleCodec.parse(bytes);
 }
 
 /** What {@link SecureStore.importSession} writes: a session taken over from another tool. */
@@ -569,7 +503,7 @@ export class SecureStore {
     const bytes = await this.#backend.get(STORE_KEYS.referenceImport(instance));
     const o = bytes === undefined ? undefined : jsonObject(bytes);
     if (o === undefined) return undefined;
-    return { importedAt: str(o, "importedAt") ?? "", from: str(o, "from") ?? "" };
+    return { importedAt: stringField(o, "importedAt") ?? "", from: stringField(o, "from") ?? "" };
   }
 
   /**
