@@ -32,7 +32,7 @@ import buildInfo from "./build_info.json" with { type: "json" };
 import { ConsoleLogger, SecretRegistry } from "./log.ts";
 import type { Output } from "./output.ts";
 import type { Prompts } from "./prompts.ts";
-import { runPaths } from "./run_paths.ts";
+import { runPaths } from "./host.ts";
 
 /** Options accepted before or after any command. */
 export interface GlobalOptions {

@@ -12,7 +12,7 @@
 import { realFileIo } from "../lib/atomic_file.ts";
 import { parseRoleArn, roleArn } from "../lib/arn.ts";
 import { formatCredentialProcess } from "../lib/creds/credential_process.ts";
-import { reusableFromStore } from "../lib/creds/reuse_limit.ts";
+import { reusableFromStore } from "../lib/creds/stored_role_credentials.ts";
 import {
   HOT_PATH_SNAPSHOT_FILE,
   parseHotPathSnapshot,
@@ -24,8 +24,7 @@ import { buildBackend } from "../stores/build_backend.ts";
 import { noKeyCache } from "../stores/key_cache.ts";
 import { SyscallKeyCache } from "../stores/keyring_syscall.ts";
 import { globalOption } from "./global_options.ts";
-import { localOffsetMinutes } from "./local_time.ts";
-import { runPaths } from "./run_paths.ts";
+import { localOffsetMinutes, runPaths } from "./host.ts";
 
 // A variable specifier keeps the runner out of the start-up graph of every `process` run: the
 // `file` store needs none (the compile task --includes it).

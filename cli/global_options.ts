@@ -5,12 +5,12 @@
  * command name), the `--level` lookup that decides whether errors show a stack (cli/app.ts), and
  * the `-S` / `--sso` forms the credential_process hot path accepts (cli/fast_process.ts).
  *
- * A plain data module with no dependency beyond two constant lists: the hot path imports it.
+ * A plain data module with no dependency: the hot path imports it. The allowed values of
+ * `--level` and `--url-action` are their own lists' (lib/logger.ts, lib/settings/url_action.ts),
+ * attached by cli/program.ts.
  *
  * @module
  */
-import { LOG_LEVELS } from "../lib/logger.ts";
-import { URL_ACTIONS } from "../lib/settings/url_action.ts";
 
 /** One global option. */
 export interface GlobalOptionSpec {
@@ -26,8 +26,6 @@ export interface GlobalOptionSpec {
   readonly env?: string;
   /** Help text. */
   readonly description: string;
-  /** Allowed values. */
-  readonly choices?: readonly string[];
 }
 
 /** Every global option, in help order. */
@@ -45,7 +43,6 @@ export const GLOBAL_OPTIONS = [
     long: "--level",
     value: "<level>",
     description: "log level",
-    choices: LOG_LEVELS,
   },
   { key: "lines", long: "--lines", description: "add the source file and line to log messages" },
   {
@@ -70,7 +67,6 @@ export const GLOBAL_OPTIONS = [
     long: "--url-action",
     value: "<action>",
     description: "how to handle URLs (login and console)",
-    choices: URL_ACTIONS,
   },
   {
     key: "stsRefresh",

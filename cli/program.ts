@@ -7,12 +7,17 @@
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import { UsageError } from "../lib/errors.ts";
-import { isLogLevel, type LogLevel } from "../lib/logger.ts";
-import { isUrlAction } from "../lib/settings/url_action.ts";
+import { isLogLevel, LOG_LEVELS, type LogLevel } from "../lib/logger.ts";
+import { isUrlAction, URL_ACTIONS } from "../lib/settings/url_action.ts";
 import { Context, type ContextDeps, type GlobalOptions } from "./context.ts";
 import type { Output } from "./output.ts";
 import { COMMANDS, commandsFor } from "./command_registry.ts";
-import { GLOBAL_OPTIONS, type GlobalOptionSpec, optionFlags } from "./global_options.ts";
+import {
+  GLOBAL_OPTIONS,
+  type GlobalOptionKey,
+  type GlobalOptionSpec,
+  optionFlags,
+} from "./global_options.ts";
 
 const LIST_MODULE = "./commands/list.ts";
 const VERSION_MODULE = "./commands/version.ts";
@@ -25,10 +30,17 @@ export interface App {
   setExitCode(code: number): void;
 }
 
+/** The global options that take one of a list of values, and the list. */
+export const GLOBAL_CHOICES: Partial<Record<GlobalOptionKey, readonly string[]>> = {
+  level: LOG_LEVELS,
+  urlAction: URL_ACTIONS,
+};
+
 function globalOptions(withEnv: boolean): Option[] {
   return GLOBAL_OPTIONS.map((spec: GlobalOptionSpec) => {
     const option = new Option(optionFlags(spec), spec.description);
-    if (spec.choices !== undefined) option.choices(spec.choices);
+    const choices = GLOBAL_CHOICES[spec.key as GlobalOptionKey];
+    if (choices !== undefined) option.choices(choices);
     if (withEnv && spec.env !== undefined) option.env(spec.env);
     return option;
   });

@@ -16,7 +16,7 @@ import { AwsSsoError, errorMessage, ProfileNotFoundError, UsageError } from "../
 import { expandHome } from "../../lib/paths.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
-import { localOffsetMinutes } from "../local_time.ts";
+import { localOffsetMinutes } from "../host.ts";
 
 async function appendPrivate(ctx: Context, path: string, text: string): Promise<void> {
   const file = await Deno.open(path, { append: true, create: true, mode: 0o600 });

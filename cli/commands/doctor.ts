@@ -21,7 +21,7 @@ import { timeRemain } from "../../lib/time_remain.ts";
 import type { SecureStore } from "../../lib/secure_store.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
-import { localOffsetMinutes } from "../local_time.ts";
+import { localOffsetMinutes } from "../host.ts";
 
 /** How a check came out. */
 export type CheckState = "ok" | "warn" | "fail" | "skip";

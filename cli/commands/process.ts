@@ -9,7 +9,7 @@ import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { formatCredentialProcess } from "../../lib/creds/credential_process.ts";
 import { NotLoggedInError, UsageError } from "../../lib/errors.ts";
 import type { Context } from "../context.ts";
-import { localOffsetMinutes } from "../local_time.ts";
+import { localOffsetMinutes } from "../host.ts";
 import type { App } from "../program.ts";
 import { addRoleOptions, type RoleSelection, roleSelection } from "../role_options.ts";
 import { addAwsProfileOptions } from "../services/aws_cli_profile.ts";

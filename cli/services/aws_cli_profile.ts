@@ -40,7 +40,7 @@ import type { LoginInterface } from "../../lib/sso/login_flow.ts";
 import { portalError } from "../../lib/sso/portal_error.ts";
 import { ConfigNotFoundError, type Context, keyedService, ServiceSlot } from "../context.ts";
 import type { CredentialSource } from "./credential_source.ts";
-import { localOffsetMinutes } from "../local_time.ts";
+import { localOffsetMinutes } from "../host.ts";
 
 /** What `--aws-profile` and its override flags asked for. */
 export interface AwsProfileRequest {

@@ -9,7 +9,7 @@ import { credentialEnvVars, defaultRegion, type EnvVar } from "../../lib/creds/e
 import type { RoleCredentials } from "../../lib/creds/role_credentials.ts";
 import type { RoleFlat } from "../../lib/roles/role.ts";
 import type { Context } from "../context.ts";
-import { localOffsetMinutes } from "../local_time.ts";
+import { localOffsetMinutes } from "../host.ts";
 
 /** Region flags. */
 export interface RegionFlags {

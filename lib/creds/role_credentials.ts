@@ -32,7 +32,7 @@ import type { Logger } from "../logger.ts";
 import type { StoredRoleCredentials } from "../secure_store.ts";
 import { SharedFailure } from "../shared_failure.ts";
 import type { PortalRoleCredentials } from "../sso/portal_client.ts";
-import { REFRESH_BEFORE_MS, reusableFromStore } from "./reuse_limit.ts";
+import { REFRESH_BEFORE_MS, reusableFromStore } from "./stored_role_credentials.ts";
 
 /** Credentials for one role, with the role they belong to. */
 export interface RoleCredentials {

@@ -96,3 +96,19 @@ export function parseRoleCredentials(bytes: Uint8Array): StoredRoleCredentials |
 export function encodeRoleCredentials(v: StoredRoleCredentials): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ ...v, accountId: Number(v.accountId) }));
 }
+
+/** Cached credentials are replaced when fewer than this many ms remain. */
+export const REFRESH_BEFORE_MS = 20 * 60_000;
+
+/**
+ * True when credentials expiring at `expiration` (epoch ms) may still be served from the store
+ * at `now` (epoch ms).
+ *
+ * @example
+ * ```ts
+ * reusableFromStore(Date.UTC(2025, 0, 1, 1), Date.UTC(2025, 0, 1, 0, 40)); // true
+ * ```
+ */
+export function reusableFromStore(expiration: number, now: number): boolean {
+  return expiration - now >= REFRESH_BEFORE_MS;
+}

@@ -12,7 +12,7 @@ import {
 } from "../../cli/global_options.ts";
 import { SecretRegistry } from "../../cli/log.ts";
 import { recordingOutput } from "../../cli/output.ts";
-import { buildProgram } from "../../cli/program.ts";
+import { buildProgram, GLOBAL_CHOICES } from "../../cli/program.ts";
 import { SECURE_STORE_NAMES } from "../../lib/settings/settings.ts";
 import { UNSUPPORTED_STORES, USER_STORE_KINDS } from "../../stores/backend.ts";
 
@@ -37,7 +37,7 @@ Deno.test("the root command's global options are exactly the GLOBAL_OPTIONS tabl
     key: spec.key,
     flags: optionFlags(spec),
     env: "env" in spec ? spec.env : undefined,
-    choices: "choices" in spec ? [...spec.choices] : undefined,
+    choices: GLOBAL_CHOICES[spec.key] === undefined ? undefined : [...GLOBAL_CHOICES[spec.key]!],
   }));
   assert.deepEqual(actual, expected);
 });

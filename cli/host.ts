@@ -1,7 +1,9 @@
 /**
- * The paths of one run from the environment snapshot: the one place that turns HOME, XDG,
- * `--config` / `AWS_SSO_CONFIG` and `AWS_CONFIG_FILE` into {@link Paths}. cli/context.ts and the
- * credential_process hot path (cli/fast_process.ts) both use it, so this module stays light.
+ * What the host gives a run, read in one place: its paths from the environment snapshot (HOME,
+ * XDG, `--config` / `AWS_SSO_CONFIG` and `AWS_CONFIG_FILE` into {@link Paths}) and the user's time
+ * zone (lib/ formats times at an offset it is given and never reads the zone itself).
+ * cli/context.ts and the credential_process hot path (cli/fast_process.ts) both use it, so this
+ * module stays light.
  *
  * @module
  */
@@ -33,4 +35,12 @@ export function runPaths(
     awsCredentialsFile: env.AWS_SHARED_CREDENTIALS_FILE,
     isDirectory,
   });
+}
+
+/**
+ * The host's UTC offset in minutes (east positive) at `epochMs`, the form `formatRfc3339` and the
+ * credential formatters take (`tzOffsetMinutes`).
+ */
+export function localOffsetMinutes(epochMs: number): number {
+  return -new Date(epochMs).getTimezoneOffset();
 }

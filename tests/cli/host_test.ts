@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runPaths } from "../../cli/run_paths.ts";
+import { runPaths } from "../../cli/host.ts";
 import { homeDir } from "../../lib/paths.ts";
 
 Deno.test("homeDir() takes HOME, else USERPROFILE, and no empty value", () => {

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { REFRESH_BEFORE_MS, reusableFromStore } from "../../../lib/creds/reuse_limit.ts";
+import {
+  REFRESH_BEFORE_MS,
+  reusableFromStore,
+} from "../../../lib/creds/stored_role_credentials.ts";
 import { REFRESH_BEFORE_MS as PROVIDER_LIMIT } from "../../../lib/creds/role_credentials.ts";
 
 Deno.test("reusableFromStore() serves credentials with exactly 20 minutes left, not a ms less", () => {
