@@ -84,6 +84,26 @@ export function compileProfileFormat(format: string): ProfileNamer {
 }
 
 /**
+ * {@link compileProfileFormat} for callers that go on without names when the format fails (as the
+ * reference does: `list` still lists): the namer, or the error that says why there is none.
+ *
+ * @example
+ * ```ts
+ * compileProfileFormatOrError("{{ .AccountName ").error?.message; // "unable to generate ..."
+ * ```
+ */
+export function compileProfileFormatOrError(
+  format: string,
+): { namer: ProfileNamer; error?: undefined } | { namer?: undefined; error: ProfileFormatError } {
+  try {
+    return { namer: compileProfileFormat(format) };
+  } catch (e) {
+    if (!(e instanceof ProfileFormatError)) throw e;
+    return { error: e };
+  }
+}
+
+/**
  * Throws {@link DuplicateProfileError} for the first profile name shared by two roles.
  *
  * @example

@@ -23,9 +23,8 @@ import type { CachedAccount, CachedInstance, CachedRole } from "./cache_file.ts"
 import { HISTORY_TAG } from "./history.ts";
 import {
   assertUniqueProfileNames,
-  compileProfileFormat,
+  compileProfileFormatOrError,
   ProfileFormatError,
-  type ProfileNamer,
 } from "./profile_name.ts";
 import { flattenInstance } from "./role.ts";
 
@@ -311,14 +310,9 @@ export function mergeInstanceCache(options: MergeOptions): MergeResult {
 
   // A ProfileFormat that fails does not stop the refresh (list and process work without
   // names); the roles it fails for get no stored name, and setup profiles reports the error.
-  let namer: ProfileNamer | undefined;
-  let failure: ProfileFormatError | undefined;
-  try {
-    namer = compileProfileFormat(options.profileFormat);
-  } catch (e) {
-    if (!(e instanceof ProfileFormatError)) throw e;
-    failure = e;
-  }
+  const compiled = compileProfileFormatOrError(options.profileFormat);
+  const namer = compiled.namer;
+  let failure: ProfileFormatError | undefined = compiled.error;
   const named: { Arn: string; ProfileName: string; account: string; role: string }[] = [];
   for (
     const r of namer === undefined ? [] : flattenInstance(instance.name, section, options.nowMs)

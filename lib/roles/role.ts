@@ -24,7 +24,7 @@ import {
   instanceSection,
   type RoleCacheData,
 } from "./cache_file.ts";
-import { compileProfileFormat, ProfileFormatError, type ProfileNamer } from "./profile_name.ts";
+import { compileProfileFormatOrError, ProfileFormatError } from "./profile_name.ts";
 
 /**
  * One role, flattened with its account and instance. The capitalised fields are exactly the
@@ -285,14 +285,9 @@ export function buildRoleSet(cache: RoleCacheData, options: BuildRoleSetOptions)
   if (section === undefined) return new RoleSet(name, []);
   // Like the reference, a ProfileFormat that fails leaves the names empty here (so `list`
   // still lists); what needs the names (setup profiles, --profile) reports profileError.
-  let namer: ProfileNamer | undefined;
-  let profileError: ProfileFormatError | undefined;
-  try {
-    namer = compileProfileFormat(options.profileFormat);
-  } catch (e) {
-    if (!(e instanceof ProfileFormatError)) throw e;
-    profileError = e;
-  }
+  const compiled = compileProfileFormatOrError(options.profileFormat);
+  const namer = compiled.namer;
+  let profileError: ProfileFormatError | undefined = compiled.error;
   const stored = options.configHash !== undefined && options.configHash === section.configHash &&
     !VOLATILE_TEMPLATE.test(options.profileFormat);
   const roles = flattenInstance(name, section, options.nowMs, stored);
