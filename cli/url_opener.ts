@@ -24,6 +24,7 @@ import { childEnv } from "../stores/child_env.ts";
 import { DenoCommandRunner } from "../stores/command_runner.ts";
 import type { Context } from "./context.ts";
 import { safeText } from "../lib/safe_text.ts";
+import { sameUserPeerCheck } from "./loopback_peer.ts";
 
 /** Starts programs for the URL actions. */
 export interface ProcessLauncher {
@@ -62,7 +63,13 @@ export interface UrlOpenerOptions {
   home: string;
   /** Serves the one-time links handed to programs (default: {@link serveOneTimeUrl}). */
   oneTimeUrl?: typeof serveOneTimeUrl;
+  /** Which programs may fetch a one-time link (cli/loopback_peer.ts; default: any). */
+  peerAllowed?: (peer: Deno.NetAddr, local: Deno.NetAddr) => Promise<boolean>;
 }
+
+/** The one line the user sees when another user's program asked for a one-time link. */
+export const LINK_FOREIGN_WARNING = "WARNING: a program of another user on this computer asked " +
+  "for the one-time browser link of this aws-sso run: it was refused.\n";
 
 /** The one line the user sees when a one-time link is fetched again (names no secret). */
 export const LINK_REUSED_WARNING = "WARNING: the one-time browser link of this aws-sso run was " +
@@ -131,14 +138,17 @@ export function createUrlOpener(options: UrlOpenerOptions): UrlOpener {
   };
   /** Runs `launch` with a one-time link to `url`; the link stops when launching fails. */
   const launchOnce = (url: string, launch: (link: string) => void): OpenedUrl => {
-    let warned = false;
+    const warned = new Set<string>();
+    const warnOnce = (line: string) => {
+      if (warned.has(line)) return;
+      warned.add(line);
+      notice(line);
+    };
     const link: OneTimeUrl = (options.oneTimeUrl ?? serveOneTimeUrl)({
       target: url,
-      onReuse: () => {
-        if (warned) return;
-        warned = true;
-        notice(LINK_REUSED_WARNING);
-      },
+      onReuse: () => warnOnce(LINK_REUSED_WARNING),
+      peerAllowed: options.peerAllowed,
+      onForeign: () => warnOnce(LINK_FOREIGN_WARNING),
     });
     try {
       launch(link.url);
@@ -272,6 +282,7 @@ export function urlOpenerFor(ctx: Context, choice: UrlOpenerChoice): UrlOpener {
     ...choice,
     logger: ctx.logger,
     launcher: realLauncher(new DenoCommandRunner({ env: ctx.env, os: Deno.build.os }), ctx.env),
+    peerAllowed: sameUserPeerCheck(Deno.uid() ?? -1),
     os: Deno.build.os,
     env: ctx.env,
     home: ctx.paths.home,

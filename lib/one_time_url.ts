@@ -4,7 +4,10 @@
  * browser on its command line, where any local process can read it (`/proc/<pid>/cmdline`,
  * `ps`), aws-sso serves `http://127.0.0.1:<port>/<random>` that answers one GET with a redirect
  * to the real URL, and `410 Gone` after that. A second fetch means someone else raced for the
- * link: `onReuse` hears about it so the user can be warned.
+ * link: `onReuse` hears about it so the user can be warned. The link's path is on the browser's
+ * command line, which every local user can read: with `peerAllowed` (cli/ passes a check of the
+ * connecting socket's owner) a request from another user's program is refused before it can use
+ * the link up, and `onForeign` hears about it.
  *
  * @module
  */
@@ -27,6 +30,13 @@ export interface OneTimeUrlOptions {
   target: string;
   /** Called on every fetch of the link after the first (it has been used already). */
   onReuse: () => void;
+  /**
+   * Whether the program connecting from `peer` may fetch the link (false: 403, the link stays
+   * unused); default: every program may.
+   */
+  peerAllowed?: (peer: Deno.NetAddr, local: Deno.NetAddr) => Promise<boolean>;
+  /** Called when {@link OneTimeUrlOptions.peerAllowed} refused a request. */
+  onForeign?: () => void;
   /** Random source for the path (default WebCrypto). */
   random?: RandomBytes;
 }
@@ -52,11 +62,20 @@ export function serveOneTimeUrl(options: OneTimeUrlOptions): OneTimeUrl {
   let used = false;
   let markFetched!: () => void;
   const fetched = new Promise<void>((resolve) => markFetched = resolve);
-  const handler = (req: Request): Response => {
+  // Set before the first request can arrive (Deno.serve returns once it listens).
+  let server: Deno.HttpServer<Deno.NetAddr> | undefined;
+  const handler = async (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => {
     // Only the exact path; anything else (favicon, a guess) learns nothing.
     if (new URL(req.url).pathname !== path) return text(404, "Not found\n");
     // HEAD and friends do not use the link up (link checkers), and never see the target.
     if (req.method !== "GET") return text(405, "Method not allowed\n", { allow: "GET" });
+    if (
+      options.peerAllowed !== undefined && server !== undefined &&
+      !await options.peerAllowed(info.remoteAddr, server.addr)
+    ) {
+      options.onForeign?.();
+      return text(403, "This link belongs to another user's aws-sso.\n");
+    }
     if (used) {
       options.onReuse();
       return text(410, USED_PAGE);
@@ -72,9 +91,12 @@ export function serveOneTimeUrl(options: OneTimeUrlOptions): OneTimeUrl {
       },
     });
   };
-  let server: Deno.HttpServer<Deno.NetAddr>;
+  let listening: Deno.HttpServer<Deno.NetAddr>;
   try {
-    server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
+    listening = server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      handler,
+    );
   } catch (e) {
     throw new AwsSsoError(
       `Cannot listen on 127.0.0.1 for the one-time browser link: ${errorMessage(e)}`,
@@ -83,10 +105,10 @@ export function serveOneTimeUrl(options: OneTimeUrlOptions): OneTimeUrl {
   }
   let closed: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${server.addr.port}${path}`,
+    url: `http://127.0.0.1:${listening.addr.port}${path}`,
     fetched,
     close() {
-      closed ??= server.shutdown();
+      closed ??= listening.shutdown();
       return closed;
     },
   };

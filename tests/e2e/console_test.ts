@@ -11,6 +11,7 @@ import { queryEscape } from "../../lib/url_action_format.ts";
 import { type CliResult, runCli, tempHome, writeConfig } from "./run_cli.ts";
 import { writeJsonStoreSession } from "./_creds_session.ts";
 import { writeRecordingProgram } from "../fakes/recording_program.ts";
+import { canSwitchUser, fetchAsNobody } from "../fakes/other_user.ts";
 
 const CONFIG_DIR = ".config/aws-sso";
 const ADMIN = "012345678901:AdministratorAccess";
@@ -398,6 +399,30 @@ Deno.test({
     assert.ok(!r.stderr.includes(token), "the token is not printed");
     // The server is gone after the first fetch: a second one is refused.
     await assert.rejects(fetch(link));
+    await Deno.remove(bin, { recursive: true });
+  },
+});
+
+Deno.test({
+  name:
+    "another user who reads the console link from the browser's command line gets 403, the user's browser signs in and the user is warned",
+  ...opts,
+  ignore: !(await canSwitchUser()),
+  async fn() {
+    const bin = await Deno.makeTempDir();
+    const browser = await writeRecordingProgram(`${bin}/browser`);
+    await using w = await world(`UrlAction: exec\nUrlExecCommand: ["${browser.path}", "%s"]\n`);
+    const running = w.cli(["console", "-p", ADMIN]);
+    const [call] = await browser.waitForCalls(1);
+    const link = call!.argv[0]!;
+    // The attacker: uid nobody, the link as /proc/<browser>/cmdline shows it to everyone.
+    assert.match(await fetchAsNobody(link), /^HTTP\/1\.1 403/);
+    const first = await signIn(link);
+    assert.equal(first.status, 302, "the link was not used up by the refused request");
+    assert.match(first.location!, /\/federation\?Action=login&/);
+    const r = await running;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /a program of another user on this computer asked for the one-time/);
     await Deno.remove(bin, { recursive: true });
   },
 });
