@@ -14,6 +14,7 @@
 import { readTextFileIfExists, writeTextFileAtomic } from "./atomic_file.ts";
 import type { Clock } from "./clock.ts";
 import { AwsApiError, NetworkError } from "./errors.ts";
+import { safeText } from "./safe_text.ts";
 
 /**
  * How long a recorded failure stands in for a new attempt: about one retry cycle with the
@@ -97,16 +98,20 @@ export class SharedFailure {
     if (!isRecord(record)) return undefined;
     const age = this.#clock.now() - record.at;
     if (age < 0 || age >= this.#ttlMs) return undefined;
+    // The file is only as trustworthy as whoever could write it: the limits apply on reading
+    // too, and each text becomes one escaped line (it cannot add a "hint:" line of its own).
+    const message = safeText(record.message.slice(0, MAX_TEXT));
+    const recorded = record.hints.slice(0, MAX_HINTS).map((h) => safeText(h.slice(0, MAX_TEXT)));
     const hints = [
-      ...record.hints,
+      ...recorded,
       `another aws-sso process got this error ${Math.round(age / 1000)} s ago; ` +
       `aws-sso will ask AWS again in ${Math.ceil((this.#ttlMs - age) / 1000)} s`,
     ];
     const details = { code: record.code, status: record.status };
     const error = record.network
-      ? new NetworkError(record.message, details, { hints })
-      : new AwsApiError(record.message, details, { hints });
-    recordedHints.set(error, record.hints);
+      ? new NetworkError(message, details, { hints })
+      : new AwsApiError(message, details, { hints });
+    recordedHints.set(error, recorded);
     return error;
   }
 

@@ -18,6 +18,7 @@ import { errorMessage, UsageError } from "../../lib/errors.ts";
 import { knownError } from "../report.ts";
 import { formatRfc3339 } from "../../lib/time_format.ts";
 import { timeRemain } from "../../lib/time_remain.ts";
+import { safeText } from "../../lib/safe_text.ts";
 import type { SecureStore } from "../../lib/secure_store.ts";
 import type { Context } from "../context.ts";
 import type { App } from "../program.ts";
@@ -419,9 +420,12 @@ export function formatReport(
   const paint = style ?? ((_s: CheckState, t: string) => t);
   let out = "";
   for (const r of results) {
-    out += `${paint(r.state, LABEL[r.state].padEnd(4))}  ${r.name.padEnd(width)}  ${r.detail}\n`;
+    // Details and hints quote config.yaml, AWS and the system: one safe line each.
+    out += `${paint(r.state, LABEL[r.state].padEnd(4))}  ${r.name.padEnd(width)}  ${
+      safeText(r.detail)
+    }\n`;
     if (r.hint !== undefined && (r.state === "warn" || r.state === "fail")) {
-      out += `${" ".repeat(6 + width + 2)}hint: ${r.hint}\n`;
+      out += `${" ".repeat(6 + width + 2)}hint: ${safeText(r.hint)}\n`;
     }
   }
   const fails = results.filter((r) => r.state === "fail").length;

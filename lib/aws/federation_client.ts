@@ -7,6 +7,7 @@
  */
 import { type SessionCredentials, signinTokenUrl } from "../console_url.ts";
 import { AwsApiError } from "../errors.ts";
+import { safeText } from "../safe_text.ts";
 import { type HttpDeps, sendOnce } from "./json_client.ts";
 import { withRetries } from "./retry.ts";
 
@@ -90,7 +91,7 @@ export async function getSigninToken(deps: HttpDeps, request: SigninTokenRequest
       body: text.trim().slice(0, 300),
     });
     const status = `${response.status}${
-      response.statusText === "" ? "" : ` ${response.statusText}`
+      response.statusText === "" ? "" : ` ${safeText(response.statusText)}`
     }`;
     throw new AwsApiError(`unable to login to AWS: ${status}`, { status: response.status }, {
       hints: hintsFor(response.status, request),

