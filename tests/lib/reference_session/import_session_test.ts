@@ -55,6 +55,17 @@ async function world() {
   return { dir, backend, logger, store };
 }
 
+/** Imports from `src` into the world's store for {@link INSTANCE} at the test clock. */
+function importInto(w: Awaited<ReturnType<typeof world>>, src: ReferenceSessionSource) {
+  return importReferenceSession({
+    store: w.store,
+    source: src,
+    instance: INSTANCE,
+    clock,
+    logger: w.logger,
+  });
+}
+
 function source(
   record: ReferenceRecord | undefined,
   password?: string,
@@ -116,13 +127,7 @@ Deno.test("importReferenceSession() does not even read the other store when we h
     expiresAt: "2030-01-01T00:00:00Z",
   });
   const src = source(await fileRecord(referenceBlob({ token: LIVE })), "pw");
-  const outcome = await importReferenceSession({
-    store: w.store,
-    source: src,
-    instance: INSTANCE,
-    clock,
-    logger: w.logger,
-  });
+  const outcome = await importInto(w, src);
   assert.equal(outcome, "have-session");
   assert.equal(src.reads, 0);
   assert.equal((await w.store.getToken("Default"))?.accessToken, "ours");
@@ -143,13 +148,7 @@ Deno.test("importReferenceSession(): a registration stored without grant types g
   const w = await world();
   const { grantTypes: _, ...legacy } = REG;
   const src = source(await fileRecord(referenceBlob({ token: LIVE, registration: legacy })), "pw");
-  await importReferenceSession({
-    store: w.store,
-    source: src,
-    instance: INSTANCE,
-    clock,
-    logger: w.logger,
-  });
+  await importInto(w, src);
   assert.deepEqual((await w.store.getRegistration("Default"))?.grantTypes, ["refresh_token"]);
   await Deno.remove(w.dir, { recursive: true });
 });
@@ -170,13 +169,7 @@ Deno.test("importReferenceSession(): expired with no way to refresh is not impor
   ) {
     const w = await world();
     const src = source(await fileRecord(blob), "pw");
-    const outcome = await importReferenceSession({
-      store: w.store,
-      source: src,
-      instance: INSTANCE,
-      clock,
-      logger: w.logger,
-    });
+    const outcome = await importInto(w, src);
     assert.equal(outcome, "expired");
     assert.deepEqual(await w.backend.keys(), []);
     assert.deepEqual(w.logger.lines, [
@@ -189,13 +182,7 @@ Deno.test("importReferenceSession(): expired with no way to refresh is not impor
 Deno.test("importReferenceSession(): a wrong password writes nothing and warns once", async () => {
   const w = await world();
   const src = source(await fileRecord(referenceBlob({ token: LIVE }), "right"), "wrong");
-  const outcome = await importReferenceSession({
-    store: w.store,
-    source: src,
-    instance: INSTANCE,
-    clock,
-    logger: w.logger,
-  });
+  const outcome = await importInto(w, src);
   assert.equal(outcome, "undecryptable");
   assert.deepEqual(await w.backend.keys(), []);
   assert.equal(w.logger.lines.length, 1);
@@ -216,13 +203,7 @@ Deno.test("importReferenceSession(): a forged record (re-encrypted keyring item 
   );
   const src = source(forged, "users-password");
   assert.equal(
-    await importReferenceSession({
-      store: w.store,
-      source: src,
-      instance: INSTANCE,
-      clock,
-      logger: w.logger,
-    }),
+    await importInto(w, src),
     "undecryptable",
   );
   assert.equal(await w.store.getToken("Default"), undefined);
@@ -233,13 +214,7 @@ Deno.test("importReferenceSession(): without AWS_SSO_FILE_PASSWORD the file stor
   const w = await world();
   const src = source(await fileRecord(referenceBlob({ token: LIVE })), undefined);
   assert.equal(
-    await importReferenceSession({
-      store: w.store,
-      source: src,
-      instance: INSTANCE,
-      clock,
-      logger: w.logger,
-    }),
+    await importInto(w, src),
     "locked",
   );
   assert.deepEqual(await w.backend.keys(), []);
@@ -263,13 +238,7 @@ Deno.test("importReferenceSession(): a login that lands while the record is read
       }),
   );
   assert.equal(
-    await importReferenceSession({
-      store: w.store,
-      source: src,
-      instance: INSTANCE,
-      clock,
-      logger: w.logger,
-    }),
+    await importInto(w, src),
     "have-session",
   );
   assert.equal((await w.store.getToken("Default"))?.accessToken, "fresh-login");
@@ -285,13 +254,7 @@ Deno.test("importReferenceSession(): no record, or no session for this instance,
     bytes: referenceBlob({ instance: "Other", token: LIVE }),
   });
   for (const src of [none, other]) {
-    await importReferenceSession({
-      store: w.store,
-      source: src,
-      instance: INSTANCE,
-      clock,
-      logger: w.logger,
-    });
+    await importInto(w, src);
   }
   assert.deepEqual(w.logger.lines.filter((l) => !l.startsWith("DEBUG")), []);
   assert.deepEqual(await w.backend.keys(), []);
@@ -326,13 +289,7 @@ Deno.test("importReferenceSession(): keychain and wincred records (recording run
       read: () => reader.read(),
       password: () => Promise.resolve(undefined),
     };
-    const outcome = await importReferenceSession({
-      store: w.store,
-      source: src,
-      instance: INSTANCE,
-      clock,
-      logger: w.logger,
-    });
+    const outcome = await importInto(w, src);
     assert.equal(outcome, "imported", kind);
     assert.equal((await w.store.getToken("Default"))?.accessToken, "live-access-token", kind);
     assert.equal((await w.store.getRoleCredentials(ARN))?.sessionToken, "live-session-token");
